@@ -1,0 +1,312 @@
+"""Shape analysis: runs every layer's shape function over the graph.
+
+Pure Python, no torch, fast enough to run on every keystroke (see bench/analysis.py).
+The worked arithmetic text is produced on demand by `explain`, not here, because only
+the inspector's one node needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.graph import CycleError, Graph
+from engine.layers import Shape, ShapeError, fmt_shape, get_spec
+from engine.layers.io import input_shape as input_node_shape
+
+BYTES_PER_VALUE = 4  # float32 activations
+SATURATING = ("sigmoid", "tanh")
+
+
+@dataclass
+class NodeResult:
+    node_id: str
+    type_id: str
+    input_shapes: list[Shape]
+    output_shape: Shape | None = None
+    error: str | None = None
+    # Set when an upstream node failed, so this node's shape is unknown (not its fault).
+    blocked_by: str | None = None
+    params: int = 0
+    macs: int = 0
+    # (height, width) of the input region one output value sees; None once a layer
+    # (Linear, global pooling) mixes the whole input, or for vectors.
+    receptive_field: tuple[int, int] | None = None
+    jump: tuple[int, int] = (1, 1)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.output_shape is not None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A one-click repair the UI can offer: set these params on these nodes."""
+
+    message: str
+    changes: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+
+
+@dataclass
+class Analysis:
+    nodes: dict[str, NodeResult]
+    order: list[str]
+    input_shape: Shape | None
+    output_id: str | None
+    errors: list[str]
+    warnings: list[str]
+    fixes: list[Fix]
+    total_params: int
+    total_macs: int
+    activation_values: int  # per sample, all node outputs together
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def activation_bytes(self) -> int:
+        return self.activation_values * BYTES_PER_VALUE
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "input_shape": list(self.input_shape) if self.input_shape else None,
+            "total_params": self.total_params,
+            "total_macs": self.total_macs,
+            "nodes": [
+                {
+                    "id": r.node_id,
+                    "type": r.type_id,
+                    "output_shape": list(r.output_shape) if r.output_shape else None,
+                    "params": r.params,
+                    "macs": r.macs,
+                    "error": r.error,
+                }
+                for r in (self.nodes[i] for i in self.order)
+            ],
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+        }
+
+
+def _numel(shape: Shape) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def analyse(
+    graph: Graph, data_shape: Shape | None = None, num_classes: int | None = None
+) -> Analysis:
+    """Shapes, counts, receptive fields, errors and teaching warnings for `graph`.
+
+    `data_shape` / `num_classes` describe the chosen dataset; disagreements with the Input
+    or Output node become errors with a one-click Fix.
+    """
+    errors: list[str] = []
+    warnings: list[str] = []
+    fixes: list[Fix] = []
+    try:
+        order = graph.topological_order()
+    except CycleError as exc:
+        return Analysis({}, [], None, None, [str(exc)], [], [], 0, 0, 0)
+
+    nodes = graph.nodes
+    feeds: dict[str, list[str | None]] = {}
+    for nid in order:
+        node = nodes[nid]
+        feeds[nid] = [None] * node.spec.port_count(node.params)
+    consumers: dict[str, list[str]] = {nid: [] for nid in order}
+    for e in graph.edges:
+        slots = feeds[e.target]
+        if e.port < len(slots):
+            slots[e.port] = e.source
+        consumers[e.source].append(e.target)
+
+    results: dict[str, NodeResult] = {}
+    total_params = total_macs = activations = 0
+    for nid in order:
+        node = nodes[nid]
+        spec = node.spec
+        p = node.params
+        sources = feeds[nid]
+        res = NodeResult(nid, node.type_id, [])
+        results[nid] = res
+        missing = [i for i, s in enumerate(sources) if s is None]
+        if missing:
+            which = "its input" if len(sources) == 1 else (
+                "input " + ", ".join(str(i + 1) for i in missing))
+            res.error = f"{spec.title} '{nid}' has nothing connected to {which}. Connect a layer to it."
+            continue
+        ups = [results[s] for s in sources]  # type: ignore[index]
+        bad = next((u for u in ups if u.output_shape is None), None)
+        if bad is not None:
+            res.blocked_by = bad.blocked_by or bad.node_id
+            continue
+        shapes = [u.output_shape for u in ups]
+        res.input_shapes = shapes  # type: ignore[assignment]
+        try:
+            out = spec.output_shape(nid, shapes, p)  # type: ignore[arg-type]
+        except ShapeError as exc:
+            res.error = str(exc)
+            continue
+        res.output_shape = out
+        res.params = spec.count_params(shapes, p)  # type: ignore[arg-type]
+        res.macs = spec.count_macs(shapes, out, p)  # type: ignore[arg-type]
+        _receptive(res, ups, spec.receptive(p), len(out) == 3)
+        if spec.warnings is not None:
+            res.warnings = spec.warnings(nid, shapes, out, p)  # type: ignore[arg-type]
+            warnings.extend(res.warnings)
+        total_params += res.params
+        total_macs += res.macs
+        activations += _numel(out)
+
+    for res in results.values():
+        if res.error:
+            errors.append(res.error)
+
+    inputs = graph.ids_of_type("input")
+    outputs = graph.ids_of_type("output")
+    input_shape = results[inputs[0]].output_shape if len(inputs) == 1 else None
+    output_id = outputs[0] if len(outputs) == 1 else None
+    if not inputs:
+        errors.append("The network has no Input node. Add one from the palette: data enters there.")
+    elif len(inputs) > 1:
+        errors.append(f"The network has {len(inputs)} Input nodes ({', '.join(inputs)}); keep one.")
+    if not outputs:
+        errors.append(
+            "The network has no Output node. Add one after the last layer so NetCanvas knows "
+            "which values are the class scores."
+        )
+    elif len(outputs) > 1:
+        errors.append(f"The network has {len(outputs)} Output nodes ({', '.join(outputs)}); keep one.")
+
+    if output_id is not None:
+        _reachability_warnings(graph, output_id, order, feeds, warnings)
+        _softmax_warning(graph, output_id, feeds, warnings)
+    _saturation_warning(graph, order, warnings)
+    if inputs and len(inputs) == 1 and data_shape is not None:
+        _data_shape_check(graph, inputs[0], tuple(data_shape), errors, fixes)
+    if output_id is not None and num_classes is not None:
+        _class_check(graph, output_id, feeds, num_classes, errors, fixes)
+
+    return Analysis(results, order, input_shape, output_id, errors, warnings, fixes,
+                    total_params, total_macs, activations)
+
+
+def _receptive(res: NodeResult, ups: list[NodeResult], step: Any, image_out: bool) -> None:
+    """Grow the receptive field: rf += (k - 1) * jump; jump *= stride (per axis)."""
+    if not image_out:
+        return
+    if not ups:
+        base_rf, base_jump = (1, 1), (1, 1)  # an Input node: one pixel sees itself
+    elif any(u.receptive_field is None for u in ups):
+        return  # something upstream already mixed the whole input
+    else:
+        base_rf = (max(u.receptive_field[0] for u in ups),  # type: ignore[index]
+                   max(u.receptive_field[1] for u in ups))  # type: ignore[index]
+        base_jump = (max(u.jump[0] for u in ups), max(u.jump[1] for u in ups))
+    if step is None:
+        return
+    (kh, sh), (kw, sw) = step
+    res.receptive_field = (base_rf[0] + (kh - 1) * base_jump[0], base_rf[1] + (kw - 1) * base_jump[1])
+    res.jump = (base_jump[0] * sh, base_jump[1] * sw)
+
+
+def _reachability_warnings(graph: Graph, output_id: str, order: list[str],
+                           feeds: dict[str, list[str | None]], warnings: list[str]) -> None:
+    needed, stack = {output_id}, [output_id]
+    while stack:
+        for s in feeds[stack.pop()]:
+            if s is not None and s not in needed:
+                needed.add(s)
+                stack.append(s)
+    for nid in order:
+        if nid not in needed:
+            title = graph.nodes[nid].spec.title
+            warnings.append(
+                f"{title} '{nid}' does not lead to the Output, so it is left out of the model. "
+                f"Connect it or delete it."
+            )
+
+
+def _softmax_warning(graph: Graph, output_id: str, feeds: dict[str, list[str | None]],
+                     warnings: list[str]) -> None:
+    src = feeds[output_id][0] if feeds[output_id] else None
+    # Look through shape-preserving layers that do not change what softmax means.
+    while src is not None and graph.nodes[src].type_id in ("dropout",):
+        src = feeds[src][0]
+    if src is not None and graph.nodes[src].type_id == "softmax":
+        warnings.append(
+            f"Softmax '{src}' feeds the Output, but the cross-entropy loss applies softmax itself, "
+            f"so it would be applied twice and learning slows. Remove it: the Output should get "
+            f"raw scores."
+        )
+
+
+def _saturation_warning(graph: Graph, order: list[str], warnings: list[str]) -> None:
+    squashers = [n for n in order if graph.nodes[n].type_id in SATURATING]
+    if len(squashers) >= 3:
+        warnings.append(
+            f"{len(squashers)} Sigmoid/Tanh layers ({', '.join(squashers)}): each one shrinks the "
+            f"gradient (a sigmoid's slope is at most 0.25), so early layers may barely learn "
+            f"(vanishing gradient). ReLU avoids this."
+        )
+
+
+def _data_shape_check(graph: Graph, input_id: str, data_shape: Shape, errors: list[str],
+                      fixes: list[Fix]) -> None:
+    node = graph.nodes[input_id]
+    have = input_node_shape(node.params)
+    if have == data_shape:
+        return
+    errors.append(
+        f"Input '{input_id}' is {fmt_shape(have)} but the dataset's samples are "
+        f"{fmt_shape(data_shape)}. Set the Input to {fmt_shape(data_shape)}."
+    )
+    if len(data_shape) == 3:
+        change = (("layout", "image"), ("channels", data_shape[0]), ("height", data_shape[1]),
+                  ("width", data_shape[2]))
+    else:
+        change = (("layout", "vector"), ("features", data_shape[0]))
+    fixes.append(Fix(f"Set Input '{input_id}' to {fmt_shape(data_shape)}", ((input_id, change),)))
+
+
+def _class_check(graph: Graph, output_id: str, feeds: dict[str, list[str | None]],
+                 num_classes: int, errors: list[str], fixes: list[Fix]) -> None:
+    node = graph.nodes[output_id]
+    last = feeds[output_id][0] if feeds[output_id] else None
+    last_linear = last if last is not None and graph.nodes[last].type_id == "linear" else None
+    mismatch = node.params["classes"] != num_classes or (
+        last_linear is not None and graph.nodes[last_linear].params["units"] != num_classes)
+    if not mismatch:
+        return
+    errors.append(
+        f"The dataset has {num_classes} classes but Output '{output_id}' expects "
+        f"{node.params['classes']}. Set the Output (and the last Linear's units) to {num_classes}."
+    )
+    changes: list[tuple[str, tuple[tuple[str, Any], ...]]] = [
+        (output_id, (("classes", num_classes),))]
+    if last_linear is not None:
+        changes.append((last_linear, (("units", num_classes),)))
+    fixes.append(Fix(f"Set the network to {num_classes} classes", tuple(changes)))
+
+
+def explain(graph: Graph, analysis: Analysis, node_id: str) -> list[str]:
+    """The worked arithmetic for one node, with the user's numbers filled in."""
+    res = analysis.nodes.get(node_id)
+    if res is None or res.output_shape is None:
+        return []
+    node = graph.nodes[node_id]
+    lines = list(node.spec.explain(res.input_shapes, res.output_shape, node.params))
+    if res.receptive_field is not None:
+        rf = res.receptive_field
+        lines.append(f"receptive field: each output value sees {rf[0]}x{rf[1]} input pixels")
+    return lines
+
+
+def spec_title(type_id: str) -> str:
+    return get_spec(type_id).title

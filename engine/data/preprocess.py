@@ -1,0 +1,240 @@
+"""Preprocessing as in the CNN tutorial: scaling, mean subtraction, standardisation.
+
+Statistics always come from the training part of the training split only:
+computing them on validation or test images would leak those images into
+the model's input scaling and make the reported accuracy optimistic.
+
+Pixel convention: uint8 arrays hold 0-255 and are divided by 255; float32
+arrays are taken as already scaled (0-1) and are used as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from engine.data.dataset import ArrayDataset
+from engine.data.errors import DataError
+
+PREPROCESSING_MODES = ("none", "scale", "mean_subtract", "standardise")
+MAX_CROP_PADDING = 16
+# Pixels per chunk when accumulating statistics: bounds the float64
+# temporaries to ~32 MB whatever the data set size.
+_STATS_CHUNK_PIXELS = 1 << 22
+# Below this a channel is constant; dividing by its std would blow it up.
+_MIN_STD = 1e-6
+
+
+@dataclass
+class Preprocessing:
+    """Settings stored in the project file; validated on creation and by `prepare`."""
+
+    mode: str = "standardise"  # "none" | "scale" | "mean_subtract" | "standardise"
+    flip: bool = False         # random horizontal flip (augmentation, train only)
+    crop_padding: int = 0      # random crop after zero padding P (augmentation, train only)
+    val_fraction: float = 0.1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        if self.mode not in PREPROCESSING_MODES:
+            raise DataError(
+                f"Unknown preprocessing mode {self.mode!r}; use one of "
+                f"{', '.join(PREPROCESSING_MODES)}."
+            )
+        if not isinstance(self.flip, bool):
+            raise DataError(f"flip must be true or false, not {self.flip!r}.")
+        if (not isinstance(self.crop_padding, int) or isinstance(self.crop_padding, bool)
+                or not 0 <= self.crop_padding <= MAX_CROP_PADDING):
+            raise DataError(
+                f"crop_padding must be a whole number from 0 to {MAX_CROP_PADDING}, not "
+                f"{self.crop_padding!r}."
+            )
+        if (not isinstance(self.val_fraction, int | float) or isinstance(self.val_fraction, bool)
+                or not 0.0 <= self.val_fraction < 1.0):
+            raise DataError(
+                f"val_fraction must be a number from 0 up to (not including) 1, not "
+                f"{self.val_fraction!r}; 0.1 keeps a tenth of the training images for validation."
+            )
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise DataError(f"seed must be a whole number, not {self.seed!r}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Preprocessing:
+        """Missing keys take their defaults, so older project files still open."""
+        if not isinstance(d, dict):
+            raise DataError(f"Preprocessing settings must be a dictionary, got {d!r}.")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise DataError(
+                f"Unknown preprocessing settings {unknown}; expected only {sorted(known)}."
+            )
+        return cls(**d)
+
+
+@dataclass
+class ChannelStats:
+    """Per-channel mean and std of the training pixels, on the 0-1 scale."""
+
+    mean: list[float]
+    std: list[float]
+
+    def to_dict(self) -> dict[str, list[float]]:
+        return {"mean": list(self.mean), "std": list(self.std)}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> ChannelStats:
+        try:
+            mean = [float(m) for m in d["mean"]]
+            std = [float(s) for s in d["std"]]
+        except (TypeError, KeyError, ValueError) as exc:
+            raise DataError(f"Channel statistics {d!r} need 'mean' and 'std' lists.") from exc
+        if len(mean) != len(std) or not mean:
+            raise DataError(f"Channel statistics {d!r} need one mean and one std per channel.")
+        return cls(mean, std)
+
+
+def _uint8_channel_moments(channel: np.ndarray, chunk: int) -> tuple[float, float]:
+    # A 256-bin histogram is exact and needs no float copy of the images.
+    counts = np.zeros(256, dtype=np.int64)
+    for start in range(0, len(channel), chunk):
+        counts += np.bincount(channel[start:start + chunk].ravel(), minlength=256)
+    levels = np.arange(256, dtype=np.float64) / 255.0
+    total = counts.sum()
+    mean = float(counts @ levels) / total
+    var = float(counts @ (levels - mean) ** 2) / total
+    return mean, var
+
+
+def _float_channel_moments(channel: np.ndarray, chunk: int) -> tuple[float, float]:
+    # Shifting by a first estimate keeps the one-pass sum of squares accurate.
+    shift = float(channel[:chunk].mean(dtype=np.float64))
+    total, sum_, sum_sq = 0, 0.0, 0.0
+    for start in range(0, len(channel), chunk):
+        block = channel[start:start + chunk].astype(np.float64) - shift
+        total += block.size
+        sum_ += float(block.sum())
+        sum_sq += float(np.square(block).sum())
+    offset = sum_ / total
+    return shift + offset, max(sum_sq / total - offset * offset, 0.0)
+
+
+def compute_stats(x_train: np.ndarray) -> ChannelStats:
+    """Per-channel mean and population std of (N, C, H, W) images, after /255 for uint8."""
+    if x_train.ndim != 4 or len(x_train) == 0:
+        raise ValueError(f"expected a non-empty (N, C, H, W) array, got shape {x_train.shape}")
+    per_image = x_train.shape[2] * x_train.shape[3]
+    chunk = max(1, _STATS_CHUNK_PIXELS // per_image)
+    # uint8 moments come out on the 0-1 scale; float32 pixels already are on it.
+    moments = _uint8_channel_moments if x_train.dtype == np.uint8 else _float_channel_moments
+    means, stds = [], []
+    for c in range(x_train.shape[1]):
+        mean, var = moments(x_train[:, c], chunk)
+        std = var ** 0.5
+        means.append(float(mean))
+        stds.append(float(std) if std >= _MIN_STD else 1.0)
+    return ChannelStats(means, stds)
+
+
+def to_tensor(x: np.ndarray, prep: Preprocessing, stats: ChannelStats) -> torch.Tensor:
+    """Images (N, C, H, W) -> float32 tensor, normalised as `prep.mode` says."""
+    if x.ndim != 4:
+        raise ValueError(f"expected (N, C, H, W) images, got shape {x.shape}")
+    if prep.mode in ("mean_subtract", "standardise") and len(stats.mean) != x.shape[1]:
+        raise DataError(
+            f"The channel statistics are for {len(stats.mean)} channel(s) but the images have "
+            f"{x.shape[1]}; recompute the statistics for this data set."
+        )
+    source = torch.from_numpy(np.require(x, requirements=["C", "W"]))
+    out = source.to(torch.float32, copy=True)
+    if prep.mode == "none":
+        return out
+    if x.dtype == np.uint8:
+        out.div_(255.0)
+    if prep.mode == "scale":
+        return out
+    out.sub_(torch.tensor(stats.mean, dtype=torch.float32).view(1, -1, 1, 1))
+    if prep.mode == "standardise":
+        out.div_(torch.tensor(stats.std, dtype=torch.float32).view(1, -1, 1, 1))
+    return out
+
+
+def _random_crop(x: torch.Tensor, padding: int, generator: torch.Generator) -> torch.Tensor:
+    batch, _, height, width = x.shape
+    # Zero is the channel mean after mean subtraction or standardisation, so
+    # the padded border is a neutral value rather than a false edge.
+    padded = F.pad(x, (padding, padding, padding, padding))
+    offsets = torch.randint(0, 2 * padding + 1, (2, batch), generator=generator,
+                            device=generator.device).to(x.device)
+    rows = offsets[0, :, None] + torch.arange(height, device=x.device)  # (B, H)
+    cols = offsets[1, :, None] + torch.arange(width, device=x.device)   # (B, W)
+    samples = torch.arange(batch, device=x.device)[:, None, None]
+    # One gather for the whole batch; advanced indexing puts (B, H, W) first.
+    cropped = padded[samples, :, rows[:, :, None], cols[:, None, :]]
+    return cropped.permute(0, 3, 1, 2).contiguous()
+
+
+def augment_batch(x: torch.Tensor, prep: Preprocessing,
+                  generator: torch.Generator) -> torch.Tensor:
+    """Random flip and crop of a training batch (B, C, H, W); same shape back."""
+    if prep.flip:
+        flip = torch.rand(x.shape[0], generator=generator, device=generator.device) < 0.5
+        x = torch.where(flip.to(x.device)[:, None, None, None], x.flip(3), x)
+    if prep.crop_padding > 0:
+        x = _random_crop(x, prep.crop_padding, generator)
+    return x
+
+
+def split_train_val(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint, sorted index arrays (train, val) over range(n); same seed, same split."""
+    if not 0.0 <= val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = int(round(n * val_fraction))
+    if val_fraction > 0 and n >= 2:
+        # A requested validation split never ends up empty, nor swallows training.
+        n_val = min(max(n_val, 1), n - 1)
+    # Sorted so slicing reads memory in order; training shuffles anyway.
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+@dataclass
+class PreparedData:
+    """Tensors ready for training, plus what is needed to preprocess new images the same way."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    stats: ChannelStats
+    class_names: list[str]
+
+
+def prepare(ds: ArrayDataset, prep: Preprocessing) -> PreparedData:
+    """Split off validation, compute statistics on the rest, and convert every split."""
+    prep.validate()
+    train_idx, val_idx = split_train_val(len(ds.x_train), prep.val_fraction, prep.seed)
+    x_fit = ds.x_train[train_idx]
+    stats = compute_stats(x_fit)
+    return PreparedData(
+        x_train=to_tensor(x_fit, prep, stats),
+        y_train=torch.from_numpy(ds.y_train[train_idx]),
+        x_val=to_tensor(ds.x_train[val_idx], prep, stats),
+        y_val=torch.from_numpy(ds.y_train[val_idx]),
+        x_test=to_tensor(ds.x_test, prep, stats),
+        y_test=torch.from_numpy(ds.y_test.copy()),
+        stats=stats,
+        class_names=list(ds.class_names),
+    )

@@ -1,0 +1,63 @@
+"""Input (where data enters) and Output (marks the class scores)."""
+
+from __future__ import annotations
+
+from engine.layers.spec import CHOICE, INT, LayerSpec, Param, Params, Shape, ShapeError, fmt_shape
+
+
+def input_shape(p: Params) -> Shape:
+    if p["layout"] == "vector":
+        return (p["features"],)
+    return (p["channels"], p["height"], p["width"])
+
+
+INPUT = LayerSpec(
+    type_id="input",
+    title="Input",
+    category="Input / Output",
+    summary="Where samples enter: an image (channels x height x width) or a feature vector.",
+    params=(
+        Param("layout", CHOICE, "image", "Layout", "An image or a flat feature vector.",
+              choices=("image", "vector")),
+        Param("channels", INT, 1, "Channels", "Colour channels: 1 grey, 3 RGB.", 1, 1024),
+        Param("height", INT, 28, "Height", "Image height in pixels.", 1, 4096),
+        Param("width", INT, 28, "Width", "Image width in pixels.", 1, 4096),
+        Param("features", INT, 784, "Features", "Length of a feature vector.", 1, 10_000_000),
+    ),
+    output_shape=lambda name, inputs, p: input_shape(p),
+    explain=lambda i, o, p: [f"each sample is {fmt_shape(o)} (the batch dimension is added)"],
+    inputs=0,
+    key_params=lambda p: fmt_shape(input_shape(p)),
+    id_prefix="input",
+)
+
+
+def _output_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
+    shape = inputs[0]
+    classes = p["classes"]
+    if len(shape) != 1:
+        raise ShapeError(
+            f"Output '{name}' expects {classes} class scores but receives {fmt_shape(shape)}. "
+            f"End the network with Flatten and Linear({classes})."
+        )
+    if shape[0] != classes:
+        raise ShapeError(
+            f"Output '{name}' expects {classes} class scores but receives {shape[0]}. "
+            f"Set the last Linear's units to {classes}."
+        )
+    return shape
+
+
+OUTPUT = LayerSpec(
+    type_id="output",
+    title="Output",
+    category="Input / Output",
+    summary="Marks the class scores (logits) the loss is computed on.",
+    params=(Param("classes", INT, 10, "Classes", "Number of classes to predict.", 1, 100_000),),
+    output_shape=_output_shape,
+    explain=lambda i, o, p: [
+        f"{p['classes']} scores, one per class; the loss applies softmax (or the hinge) itself"],
+    torch_module=lambda i, p: ("torch.nn.Identity", {}),
+    key_params=lambda p: f"{p['classes']} classes",
+    id_prefix="output",
+)

@@ -1,0 +1,104 @@
+"""Graph -> torch.nn.Module.
+
+Built as a torch.fx GraphModule: the forward is straight-line code in topological order,
+each layer a submodule named by its node id, so probes and exporters can find it with
+`model.get_submodule(node_id)` and `model.code` reads like hand-written PyTorch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import torch
+from torch import fx, nn
+
+from engine.analysis import Analysis, analyse
+from engine.graph import Graph
+
+
+class BuildError(Exception):
+    """The graph cannot become a model; the message lists the analysis' errors."""
+
+
+def _resolve(path: str) -> type[nn.Module]:
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def module_for(graph: Graph, analysis: Analysis, node_id: str) -> nn.Module:
+    node = graph.nodes[node_id]
+    spec = node.spec
+    assert spec.torch_module is not None
+    cls_path, kwargs = spec.torch_module(analysis.nodes[node_id].input_shapes, node.params)
+    return _resolve(cls_path)(**kwargs)
+
+
+def build_model(graph: Graph, analysis: Analysis | None = None) -> fx.GraphModule:
+    """Build the network, refusing a graph whose analysis has errors."""
+    analysis = analysis or analyse(graph)
+    if not analysis.valid:
+        raise BuildError("The network cannot be built yet: " + " ".join(analysis.errors))
+    assert analysis.output_id is not None
+    needed = _ancestors(graph, analysis.output_id)
+    root = nn.Module()
+    fg = fx.Graph()
+    values: dict[str, fx.Node] = {}
+    feeds: dict[str, list[str]] = {}
+    for e in sorted(graph.edges, key=lambda e: e.port):
+        feeds.setdefault(e.target, []).append(e.source)
+    for nid in analysis.order:
+        if nid not in needed:
+            continue
+        node = graph.nodes[nid]
+        if node.type_id == "input":
+            values[nid] = fg.placeholder("x")
+            continue
+        root.add_module(nid, module_for(graph, analysis, nid))
+        args: tuple[Any, ...] = tuple(values[s] for s in feeds[nid])
+        values[nid] = fg.call_module(nid, args)
+    fg.output(values[analysis.output_id])
+    model = fx.GraphModule(root, fg, class_name="NetCanvasModel")
+    return model
+
+
+def _ancestors(graph: Graph, target: str) -> set[str]:
+    parents: dict[str, list[str]] = {}
+    for e in graph.edges:
+        parents.setdefault(e.target, []).append(e.source)
+    seen, stack = {target}, [target]
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def output_shapes(model: fx.GraphModule, input_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
+    """Run a meta-device forward and return each submodule's output shape (no batch dim)."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    hooks = []
+    meta = _to_meta(model)
+    try:
+        for name, sub in meta.named_children():
+            hooks.append(sub.register_forward_hook(
+                lambda m, i, o, name=name: shapes.__setitem__(name, tuple(o.shape[1:]))))
+        meta.eval()
+        with torch.no_grad():
+            meta(torch.zeros((2, *input_shape), device="meta"))
+    finally:
+        for h in hooks:
+            h.remove()
+    return shapes
+
+
+def _to_meta(model: fx.GraphModule) -> fx.GraphModule:
+    import copy
+
+    clone = copy.deepcopy(model)
+    return clone.to("meta")
