@@ -206,7 +206,7 @@ def load_dataset(source: DataSource) -> ArrayDataset:
     except DataError:
         raise
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, MemoryError,
-            pickle.UnpicklingError) as exc:
+            RuntimeError, NotImplementedError, pickle.UnpicklingError) as exc:
         # Readers translate the failures they expect; this is the safety net
         # that keeps the promise "only DataError leaves load_dataset".
         raise DataError(

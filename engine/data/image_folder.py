@@ -53,7 +53,9 @@ def _read_image(path: Path) -> np.ndarray:
             # network sees the same 0-255 range as every other source.
             converted = image.convert("L" if grey else "RGB")
             return np.asarray(converted, dtype=np.uint8)
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
+    # Pillow reports some corrupt files with SyntaxError or EOFError.
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError,
+            Image.DecompressionBombError) as exc:
         raise DataError(
             f"Could not read the image '{path}' ({exc}); replace or delete the file."
         ) from exc

@@ -185,9 +185,14 @@ def _read_cifar_batch(path: Path, label_key: str) -> tuple[np.ndarray, np.ndarra
             f"'{path}' holds data of shape {data.shape} ({data.dtype}), expected (N, 3072) "
             "uint8; download the CIFAR 'python version' again."
         )
-    if labels.shape != (len(data),):
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise DataError(
-            f"'{path}' holds {len(data)} images but {labels.size} labels; download it again."
+            f"'{path}' has {label_key} that are not a list of whole class indices; download "
+            "the CIFAR 'python version' again."
+        )
+    if len(labels) != len(data):
+        raise DataError(
+            f"'{path}' holds {len(data)} images but {len(labels)} labels; download it again."
         )
     # Rows are stored as 1024 red, 1024 green, 1024 blue values: already CHW.
     return data.reshape(-1, 3, 32, 32), labels.astype(np.int64)
@@ -296,17 +301,7 @@ def _npz_labels(y: np.ndarray, path: Path, key: str) -> np.ndarray:
     return y.astype(np.int64)
 
 
-def load_npz(path: Path) -> LoadedArrays:
-    """Read x_train, y_train, x_test, y_test (and optional class_names) from an .npz file."""
-    if not path.is_file():
-        raise DataError(f"The file '{path}' does not exist; pick an .npz file.")
-    try:
-        # allow_pickle=False: an .npz must never run code when opened.
-        archive = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise DataError(
-            f"'{path}' is not a readable .npz archive ({exc}); save it with numpy.savez."
-        ) from exc
+def _read_npz_arrays(path: Path, archive: Any) -> dict[str, np.ndarray]:
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise DataError(
             f"'{path}' holds a single array, not an .npz archive; save it with "
@@ -320,11 +315,32 @@ def load_npz(path: Path) -> LoadedArrays:
                 f"{', '.join(NPZ_KEYS)} (and optionally class_names)."
             )
         try:
-            raw = {k: archive[k] for k in (*NPZ_KEYS, "class_names") if k in archive.files}
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            return {k: archive[k] for k in (*NPZ_KEYS, "class_names") if k in archive.files}
+        except ValueError as exc:
+            # np.load raises ValueError for object arrays when pickles are refused.
             raise DataError(
-                f"'{path}' is damaged or holds Python objects ({exc}); save plain numeric arrays."
+                f"'{path}' holds Python objects or damaged arrays ({exc}); save plain numeric "
+                "arrays."
             ) from exc
+
+
+def load_npz(path: Path) -> LoadedArrays:
+    """Read x_train, y_train, x_test, y_test (and optional class_names) from an .npz file."""
+    if not path.is_file():
+        raise DataError(f"The file '{path}' does not exist; pick an .npz file.")
+    try:
+        # Opened here rather than by np.load, which leaks the handle when the
+        # zip is damaged. allow_pickle=False: an .npz must never run code.
+        with path.open("rb") as stream:
+            raw = _read_npz_arrays(path, np.load(stream, allow_pickle=False))
+    except DataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error,
+            NotImplementedError, RuntimeError) as exc:
+        # zipfile reports unknown compression and encryption with these two.
+        raise DataError(
+            f"'{path}' is not a readable .npz archive ({exc}); save it with numpy.savez."
+        ) from exc
     x_train = _npz_images(raw["x_train"], path, "x_train")
     x_test = _npz_images(raw["x_test"], path, "x_test")
     y_train = _npz_labels(raw["y_train"], path, "y_train")

@@ -13,7 +13,9 @@ import numpy as np
 
 from engine.data.loaders import LoadedArrays
 
-SHAPE_CLASSES = ["circle", "square", "triangle", "cross", "ring", "bar"]
+# Ten classes, like CIFAR-10, so the tutorial's 10-score linear classifier fits as it is.
+SHAPE_CLASSES = ["circle", "square", "triangle", "cross", "ring", "bar",
+                 "pentagon", "half-disc", "frame", "crescent"]
 IMAGE_SIZE = 32
 DEFAULT_TRAIN_PER_CLASS = 600
 DEFAULT_TEST_PER_CLASS = 120
@@ -59,6 +61,14 @@ def _signed_distance(name: str, u: np.ndarray, v: np.ndarray, radius: np.ndarray
         return np.maximum(across, down)
     if name == "bar":
         return np.minimum(r - np.abs(u), _BAR_HALF_WIDTH * r - np.abs(v))
+    if name == "pentagon":
+        return _polygon_distance(u, v, r, 5)
+    if name == "half-disc":
+        return np.minimum(r - distance, v)
+    if name == "frame":
+        return np.minimum(_polygon_distance(u, v, r, 4), -_polygon_distance(u, v, 0.6 * r, 4))
+    if name == "crescent":
+        return np.minimum(r - distance, np.hypot(u - 0.45 * r, v) - 0.8 * r)
     raise ValueError(f"unknown shape {name!r}")
 
 

@@ -13,12 +13,11 @@ AXES = ("H", "W")
 
 
 def axis_out(n: int, k: int, s: int, p: int, d: int = 1, ceil: bool = False) -> int:
+    """Exactly PyTorch's pooling/convolution size rule (0 or less means no valid output)."""
     span = n + 2 * p - d * (k - 1) - 1
-    if span < 0:
-        return 0
     if ceil:
         out = -(-span // s) + 1
-        if (out - 1) * s >= n + p:
+        if out > 0 and (out - 1) * s >= n + p:
             out -= 1
         return out
     return span // s + 1
@@ -51,18 +50,19 @@ def window_out(
     for axis in range(2):
         n, k, s, p, d = hw[axis], kernel[axis], stride[axis], pad[axis], dilation[axis]
         eff = d * (k - 1) + 1
-        if eff > n + 2 * p:
-            size = f"{hw[0]}x{hw[1]}"
+        size = axis_out(n, k, s, p, d, ceil)
+        if size < 1:
+            size_text = f"{hw[0]}x{hw[1]}"
             padded = f"{hw[0] + 2 * pad[0]}x{hw[1] + 2 * pad[1]}"
             kern = f"{kernel[0]}x{kernel[1]}"
             dil = f", dilation {d}" if d != 1 else ""
             need_pad = -(-(eff - n) // 2)
             raise ShapeError(
                 f"{kind} '{name}': kernel {kern}{dil} is larger than its padded input {padded} "
-                f"(input {size}, padding {fmt_pair(pad)}). Use padding >= {need_pad} "
+                f"(input {size_text}, padding {fmt_pair(pad)}). Use padding >= {need_pad} "
                 f"or a kernel <= {(n + 2 * p - 1) // d + 1}."
             )
-        out.append(axis_out(n, k, s, p, d, ceil))
+        out.append(size)
     return out[0], out[1]
 
 

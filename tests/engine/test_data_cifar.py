@@ -120,11 +120,16 @@ def test_wrong_data_shape(tmp_path: Path) -> None:
         load_dataset(DataSource("cifar10", str(tmp_path / "c10")))
 
 
-def test_label_out_of_range(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [([0, 10], "only 10 class names"), ([0, 1.5], "whole class indices"),
+     ([0, None], "whole class indices"), ([0], "2 images but 1 labels")],
+)
+def test_bad_labels(tmp_path: Path, labels: list, message: str) -> None:
     make_cifar10(tmp_path / "c10")
     dump(tmp_path / "c10" / "test_batch",
-         {b"data": np.zeros((2, 3072), np.uint8), b"labels": [0, 10]})
-    with pytest.raises(DataError, match="only 10 class names"):
+         {b"data": np.zeros((2, 3072), np.uint8), b"labels": labels})
+    with pytest.raises(DataError, match=message):
         load_dataset(DataSource("cifar10", str(tmp_path / "c10")))
 
 
