@@ -91,13 +91,6 @@ class Analysis:
         }
 
 
-def _numel(shape: Shape) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
-
-
 def analyse(
     graph: Graph, data_shape: Shape | None = None, num_classes: int | None = None
 ) -> Analysis:
@@ -135,34 +128,44 @@ def analyse(
         sources = feeds[nid]
         res = NodeResult(nid, node.type_id, [])
         results[nid] = res
-        missing = [i for i, s in enumerate(sources) if s is None]
-        if missing:
+        if None in sources:
+            missing = [i for i, s in enumerate(sources) if s is None]
             which = "its input" if len(sources) == 1 else (
                 "input " + ", ".join(str(i + 1) for i in missing))
             res.error = f"{spec.title} '{nid}' has nothing connected to {which}. Connect a layer to it."
             continue
         ups = [results[s] for s in sources]  # type: ignore[index]
-        bad = next((u for u in ups if u.output_shape is None), None)
-        if bad is not None:
-            res.blocked_by = bad.blocked_by or bad.node_id
+        shapes = []
+        blocked = None
+        for u in ups:
+            if u.output_shape is None:
+                blocked = u.blocked_by or u.node_id
+                break
+            shapes.append(u.output_shape)
+        if blocked is not None:
+            res.blocked_by = blocked
             continue
-        shapes = [u.output_shape for u in ups]
-        res.input_shapes = shapes  # type: ignore[assignment]
+        res.input_shapes = shapes
         try:
-            out = spec.output_shape(nid, shapes, p)  # type: ignore[arg-type]
+            out = spec.output_shape(nid, shapes, p)
         except ShapeError as exc:
             res.error = str(exc)
             continue
         res.output_shape = out
-        res.params = spec.count_params(shapes, p)  # type: ignore[arg-type]
-        res.macs = spec.count_macs(shapes, out, p)  # type: ignore[arg-type]
-        _receptive(res, ups, spec.receptive(p), len(out) == 3)
-        if spec.warnings is not None:
-            res.warnings = spec.warnings(nid, shapes, out, p)  # type: ignore[arg-type]
-            warnings.extend(res.warnings)
+        res.params = spec.count_params(shapes, p)
+        res.macs = spec.count_macs(shapes, out, p)
+        if len(out) == 3:
+            _receptive(res, ups, spec.receptive(p))
+        node_warnings = spec.warnings(nid, shapes, out, p)
+        if node_warnings:
+            res.warnings = node_warnings
+            warnings.extend(node_warnings)
         total_params += res.params
         total_macs += res.macs
-        activations += _numel(out)
+        n = 1
+        for d in out:
+            n *= d
+        activations += n
 
     for res in results.values():
         if res.error:
@@ -197,15 +200,17 @@ def analyse(
                     total_params, total_macs, activations)
 
 
-def _receptive(res: NodeResult, ups: list[NodeResult], step: Any, image_out: bool) -> None:
+def _receptive(res: NodeResult, ups: list[NodeResult], step: Any) -> None:
     """Grow the receptive field: rf += (k - 1) * jump; jump *= stride (per axis)."""
-    if not image_out:
-        return
     if not ups:
         base_rf, base_jump = (1, 1), (1, 1)  # an Input node: one pixel sees itself
-    elif any(u.receptive_field is None for u in ups):
-        return  # something upstream already mixed the whole input
+    elif len(ups) == 1:
+        base_rf, base_jump = ups[0].receptive_field, ups[0].jump  # type: ignore[assignment]
+        if base_rf is None:
+            return  # something upstream already mixed the whole input
     else:
+        if any(u.receptive_field is None for u in ups):
+            return
         base_rf = (max(u.receptive_field[0] for u in ups),  # type: ignore[index]
                    max(u.receptive_field[1] for u in ups))  # type: ignore[index]
         base_jump = (max(u.jump[0] for u in ups), max(u.jump[1] for u in ups))

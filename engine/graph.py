@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from engine.layers import ParamError, UnknownLayerError, get_spec
@@ -56,8 +57,10 @@ class Node:
     params: dict[str, Any]
     position: tuple[float, float] = (0.0, 0.0)
 
-    @property
+    @cached_property
     def spec(self) -> LayerSpec:
+        # A node's type never changes, so the registry lookup is done once (analysis
+        # runs on every keystroke and reads this for every node).
         return get_spec(self.type_id)
 
 

@@ -103,9 +103,17 @@ def floored_away(
     pad: tuple[int, int],
     dilation: tuple[int, int],
 ) -> tuple[int, int]:
-    """Input rows / columns that no window reaches because the division was floored."""
+    """Real input rows / columns (not padding) past the last window, lost to the floor.
+
+    Only reported where windows otherwise tile the input (stride <= kernel): with a larger
+    stride, rows are skipped everywhere by design and the last one is no special loss.
+    """
     lost = []
     for a in range(2):
-        span = hw[a] + 2 * pad[a] - dilation[a] * (kernel[a] - 1) - 1
-        lost.append(span % stride[a] if span >= 0 else 0)
+        eff = dilation[a] * (kernel[a] - 1) + 1
+        span = hw[a] + 2 * pad[a] - eff
+        if span < 0 or stride[a] > eff:
+            lost.append(0)
+        else:
+            lost.append(max(0, span % stride[a] - pad[a]))
     return lost[0], lost[1]
