@@ -70,3 +70,27 @@ def l2_penalty(model: nn.Module) -> Tensor:
         device = first.device if first is not None else None
         return torch.zeros((), device=device)
     return torch.stack([w.pow(2).sum() for w in weights]).sum()
+
+
+def evaluate_model(
+    model: nn.Module, loss_fn: LossFn, x: Tensor, y: Tensor, batch_size: int = 256
+) -> tuple[float, float]:
+    """(mean loss, accuracy) over x, y in eval mode and without gradients, in batches;
+    the model's train/eval mode is restored afterwards."""
+    was_training = model.training
+    model.eval()
+    try:
+        loss_sum = torch.zeros((), device=x.device)
+        correct = torch.zeros((), device=x.device)
+        with torch.no_grad():
+            for start in range(0, len(x), batch_size):
+                xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+                scores = model(xb)
+                # Losses are batch means: weight by batch size for the exact overall mean.
+                loss_sum += loss_fn(scores, yb).float() * len(yb)
+                correct += (scores.argmax(dim=1) == yb).sum()
+        # One transfer for both numbers instead of a sync per batch.
+        loss_total, correct_total = torch.stack([loss_sum, correct.float()]).tolist()
+    finally:
+        model.train(was_training)
+    return loss_total / len(x), correct_total / len(x)

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from engine.checkpoint import Checkpoint
 from engine.train_settings import TrainError, TrainSettings
@@ -82,11 +82,28 @@ def check_resumable(checkpoint: Checkpoint, settings: TrainSettings) -> None:
         )
 
 
-def non_finite_message(loss: float, steps_done: int, epoch: int, lr: float) -> str:
+def weights_finite(model: nn.Module) -> bool:
+    """Only called after a bad loss, so a full pass over the weights costs nothing per step."""
+    with torch.no_grad():
+        return all(bool(torch.isfinite(p).all()) for p in model.parameters())
+
+
+def non_finite_message(
+    loss: float, steps_done: int, epoch: int, lr: float, weights_ok: bool = True
+) -> str:
     what = "NaN" if math.isnan(loss) else "infinite"
+    where = f"at step {steps_done + 1} (epoch {epoch + 1})"
+    if not weights_ok:
+        # A finite loss with an overflowing gradient can poison the weights one step
+        # earlier; saying "weights are kept" would then be misleading.
+        return (
+            f"Loss became {what} {where} because the weights already hold NaN or infinite "
+            f"values (a gradient overflowed in step {steps_done}). Start again with a lower "
+            f"learning rate (now {lr:g})."
+        )
     return (
-        f"Loss became {what} at step {steps_done + 1} (epoch {epoch + 1}). Weights are "
-        f"kept from step {steps_done}. Try a lower learning rate (now {lr:g})."
+        f"Loss became {what} {where}. Weights are kept from step {steps_done}. "
+        f"Try a lower learning rate (now {lr:g})."
     )
 
 

@@ -46,6 +46,11 @@ class TrainControl:
         self._stopped.set()
         self._wake.set()
 
+    def reset(self) -> None:
+        """Clear stop and pause, so the same Trainer can run() again and continue."""
+        self._stopped.clear()
+        self._paused.clear()
+
     @property
     def paused(self) -> bool:
         return self._paused.is_set()

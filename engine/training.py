@@ -20,7 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from engine.checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from engine.losses import get_loss, l2_penalty
+from engine.losses import evaluate_model, get_loss, l2_penalty
 from engine.probes import ProbeError, run_probe
 from engine.train_checks import (
     check_data,
@@ -31,6 +31,7 @@ from engine.train_checks import (
     non_finite_message,
     one_line,
     resolve_device,
+    weights_finite,
 )
 from engine.train_control import TrainControl
 from engine.train_events import (
@@ -219,7 +220,10 @@ class Trainer:
                         self._elapsed_s = elapsed_before + (now - run_start - paused_s)
                 # Yield outside the lock: the consumer may call save_checkpoint() meanwhile.
                 if not finite:
-                    yield Failed(non_finite_message(loss, self._step, epoch, lr), self._step)
+                    message = non_finite_message(
+                        loss, self._step, epoch, lr, weights_finite(self._model)
+                    )
+                    yield Failed(message, self._step)
                     return
                 step_rate = count / max(now - prev_time, 1e-9)
                 rate = step_rate if rate == 0.0 else rate + RATE_SMOOTHING * (step_rate - rate)
@@ -334,24 +338,8 @@ class Trainer:
     def evaluate(self, x: Tensor, y: Tensor) -> tuple[float, float]:
         """(mean data loss, accuracy) in eval mode without gradients; restores the mode."""
         x, y = check_data(x, y, "evaluation", self._device)
-        bs = self._settings.batch_size
-        with self._lock:
-            was_training = self._model.training
-            self._model.eval()
-            try:
-                loss_sum = torch.zeros((), device=self._device)
-                correct = torch.zeros((), device=self._device)
-                with torch.no_grad():
-                    for start in range(0, len(x), bs):
-                        xb, yb = x[start : start + bs], y[start : start + bs]
-                        scores = self._model(xb)
-                        # The losses are batch means; weight by batch size for the exact mean.
-                        loss_sum += self._loss_fn(scores, yb).float() * len(yb)
-                        correct += (scores.argmax(dim=1) == yb).sum()
-                loss_total, correct_total = torch.stack([loss_sum, correct.float()]).tolist()
-            finally:
-                self._model.train(was_training)
-        return loss_total / len(x), correct_total / len(x)
+        with self._lock:  # not between a step's forward and its update
+            return evaluate_model(self._model, self._loss_fn, x, y, self._settings.batch_size)
 
     # -- checkpoints ---------------------------------------------------------------------
 

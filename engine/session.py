@@ -1,0 +1,116 @@
+"""From a project to a ready-to-run Trainer: load data, check shapes, build the model.
+
+Shared by the editor's training controller and the headless `netcanvas train`, so both
+train exactly the same thing. Every problem is a SessionError with one clear sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.analysis import Analysis, analyse
+from engine.checkpoint import Checkpoint
+from engine.data import (
+    ArrayDataset,
+    DataError,
+    DataSource,
+    PreparedData,
+    Preprocessing,
+    augment_batch,
+    load_dataset,
+    prepare,
+)
+from engine.model import BuildError, build_model
+from engine.project import Project
+from engine.train_control import TrainControl
+from engine.train_settings import TrainError, TrainSettings
+from engine.training import Trainer
+
+DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
+
+
+class SessionError(Exception):
+    """The run cannot start; the message says what to fix."""
+
+
+@dataclass
+class RunSetup:
+    project: Project
+    dataset: ArrayDataset
+    preprocessing: Preprocessing
+    data: PreparedData
+    settings: TrainSettings
+    analysis: Analysis
+    model: Any  # torch.fx.GraphModule
+
+
+def data_source(project: Project) -> DataSource:
+    raw = project.data.get("source") if project.data else None
+    if not raw:
+        return DEFAULT_SOURCE
+    try:
+        return DataSource.from_dict(raw)
+    except DataError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def preprocessing(project: Project) -> Preprocessing:
+    raw = project.data.get("preprocessing") if project.data else None
+    try:
+        return Preprocessing.from_dict(raw) if raw else Preprocessing()
+    except (DataError, ValueError) as exc:
+        raise SessionError(f"Preprocessing settings: {exc}") from None
+
+
+def train_settings(project: Project, overrides: dict[str, Any] | None = None) -> TrainSettings:
+    record = dict(project.training or {})
+    record.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        settings = TrainSettings.from_dict(record)
+        settings.validate()
+    except (TrainError, ValueError) as exc:
+        raise SessionError(f"Training settings: {exc}") from None
+    return settings
+
+
+def load_project_data(project: Project) -> ArrayDataset:
+    try:
+        return load_dataset(data_source(project))
+    except DataError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def prepare_run(project: Project, dataset: ArrayDataset | None = None,
+                overrides: dict[str, Any] | None = None) -> RunSetup:
+    """Check the network against the data and build everything a Trainer needs."""
+    settings = train_settings(project, overrides)
+    dataset = dataset if dataset is not None else load_project_data(project)
+    analysis = analyse(project.graph, dataset.image_shape, dataset.num_classes)
+    if not analysis.valid:
+        raise SessionError("The network cannot be trained yet: " + " ".join(analysis.errors))
+    try:
+        model = build_model(project.graph, analysis)
+    except BuildError as exc:
+        raise SessionError(str(exc)) from None
+    prep = preprocessing(project)
+    try:
+        data = prepare(dataset, prep)
+    except DataError as exc:
+        raise SessionError(str(exc)) from None
+    return RunSetup(project, dataset, prep, data, settings, analysis, model)
+
+
+def make_trainer(setup: RunSetup, control: TrainControl | None = None,
+                 checkpoint: Checkpoint | None = None) -> Trainer:
+    prep = setup.preprocessing
+    augment = None
+    if prep.flip or prep.crop_padding:
+        def augment(x, generator):  # noqa: ANN001, ANN202 - matches Trainer's Augment type
+            return augment_batch(x, prep, generator)
+    d = setup.data
+    try:
+        return Trainer(setup.model, setup.settings, d.x_train, d.y_train, d.x_val, d.y_val,
+                       augment=augment, control=control, checkpoint=checkpoint)
+    except TrainError as exc:
+        raise SessionError(str(exc)) from None
