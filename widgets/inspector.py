@@ -71,6 +71,7 @@ class Inspector(QWidget):
         self._node_id: str | None = None
         self._type_id: str | None = None
         self._editors: dict[str, ParamEditor] = {}
+        self._rows: dict[str, tuple[Any, QLabel, ParamEditor]] = {}
         self._param_errors: dict[str, QLabel] = {}
         self._lines: list[str] = []
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -150,6 +151,7 @@ class Inspector(QWidget):
         for name, editor in self._editors.items():
             if editor.value() != node.params[name]:
                 editor.set_value(node.params[name])
+        self._apply_visibility(node.params)
         self._refresh_node(graph, analysis)
 
     def _needs_rebuild(self, graph: Graph) -> bool:
@@ -277,6 +279,8 @@ class Inspector(QWidget):
             self._form.addWidget(error, 2 * row + 1, 0, 1, 2)
             self._editors[param.name] = editor
             self._param_errors[param.name] = error
+            self._rows[param.name] = (param, label, editor)
+        self._apply_visibility(values)
         self._form_host.setVisible(bool(params))
         self._no_params.setVisible(not params)
 
@@ -288,6 +292,14 @@ class Inspector(QWidget):
                 widget.deleteLater()
         self._editors.clear()
         self._param_errors.clear()
+        self._rows.clear()
+
+    def _apply_visibility(self, values: dict[str, Any]) -> None:
+        """Hide editors whose Param.visible_if does not hold (e.g. Input's vector fields)."""
+        for param, label, editor in self._rows.values():
+            shown = param.applies(values)
+            label.setVisible(shown)
+            editor.setVisible(shown)
 
     def _refresh_header(self, graph: Graph, node_id: str) -> None:
         self._header.set_node(graph.nodes[node_id].spec, node_id, self._dark)

@@ -39,6 +39,12 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    # Shown only when another param has this value, e.g. ("layout", "image"): the editor
+    # hides what does not apply instead of showing dead fields.
+    visible_if: tuple[str, Any] | None = None
+
+    def applies(self, params: Params) -> bool:
+        return self.visible_if is None or params.get(self.visible_if[0]) == self.visible_if[1]
 
     def coerce(self, value: Any) -> Any:
         """Return the canonical stored form of `value`, or raise ParamError saying why not."""

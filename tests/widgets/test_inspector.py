@@ -195,3 +195,16 @@ def test_reselecting_the_shown_node_keeps_its_editors(qtbot):
     inspector.show_node(graph, analyse(graph), "input1")
     assert inspector.node_id() == "input1"
     assert inspector.editor("layout") is not None
+
+
+def test_input_shows_only_the_fields_of_its_layout(qtbot):
+    inspector = _inspector(qtbot)
+    g = chain([("input", {}), ("flatten", {}), ("linear", {}), ("output", {})])
+    inspector.show()
+    inspector.show_node(g, analyse(g), "input1")
+    assert inspector.editor("channels").isVisible()
+    assert not inspector.editor("features").isVisible()
+    g.set_params("input1", {"layout": "vector"})
+    inspector.update_analysis(g, analyse(g))
+    assert not inspector.editor("channels").isVisible()
+    assert inspector.editor("features").isVisible()
