@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -65,10 +66,13 @@ def cmd_info(ns: argparse.Namespace) -> int:
         print(f"netcanvas: {exc}", file=sys.stderr)
         return 2
     analysis = analyse(project.graph)
-    if ns.json:
-        print(json.dumps(analysis.to_json(), indent=2))
-    else:
-        print(format_table(project.graph, analysis))
+    text = json.dumps(analysis.to_json(), indent=2) if ns.json else format_table(project.graph, analysis)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `netcanvas info x.json | head` closed the pipe early: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0 if analysis.valid else 1
 
 

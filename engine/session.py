@@ -6,7 +6,9 @@ train exactly the same thing. Every problem is a SessionError with one clear sen
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.analysis import Analysis, analyse
@@ -45,14 +47,20 @@ class RunSetup:
     model: Any  # torch.fx.GraphModule
 
 
-def data_source(project: Project) -> DataSource:
+def data_source(project: Project, base_dir: str | os.PathLike[str] | None = None) -> DataSource:
+    """The project's dataset; a relative path is taken relative to the project's folder."""
     raw = project.data.get("source") if project.data else None
     if not raw:
         return DEFAULT_SOURCE
     try:
-        return DataSource.from_dict(raw)
+        source = DataSource.from_dict(raw)
     except DataError as exc:
         raise SessionError(str(exc)) from None
+    if base_dir is not None and source.path and source.kind not in ("bundled", "shapes"):
+        path = Path(source.path)
+        if not path.is_absolute():
+            source = DataSource(source.kind, str(Path(base_dir) / path))
+    return source
 
 
 def preprocessing(project: Project) -> Preprocessing:
@@ -74,21 +82,29 @@ def train_settings(project: Project, overrides: dict[str, Any] | None = None) ->
     return settings
 
 
-def load_project_data(project: Project) -> ArrayDataset:
+def load_project_data(project: Project,
+                      base_dir: str | os.PathLike[str] | None = None) -> ArrayDataset:
     try:
-        return load_dataset(data_source(project))
+        return load_dataset(data_source(project, base_dir))
     except DataError as exc:
         raise SessionError(str(exc)) from None
 
 
 def prepare_run(project: Project, dataset: ArrayDataset | None = None,
-                overrides: dict[str, Any] | None = None) -> RunSetup:
-    """Check the network against the data and build everything a Trainer needs."""
+                overrides: dict[str, Any] | None = None,
+                base_dir: str | os.PathLike[str] | None = None) -> RunSetup:
+    """Check the network against the data and build everything a Trainer needs.
+
+    The model's initial weights come from the settings' seed, so the same project trains
+    the same way in the editor and from the command line."""
     settings = train_settings(project, overrides)
-    dataset = dataset if dataset is not None else load_project_data(project)
+    dataset = dataset if dataset is not None else load_project_data(project, base_dir)
     analysis = analyse(project.graph, dataset.image_shape, dataset.num_classes)
     if not analysis.valid:
         raise SessionError("The network cannot be trained yet: " + " ".join(analysis.errors))
+    import torch
+
+    torch.manual_seed(settings.seed)
     try:
         model = build_model(project.graph, analysis)
     except BuildError as exc:
@@ -109,8 +125,11 @@ def make_trainer(setup: RunSetup, control: TrainControl | None = None,
         def augment(x, generator):  # noqa: ANN001, ANN202 - matches Trainer's Augment type
             return augment_batch(x, prep, generator)
     d = setup.data
+    # A validation fraction of 0 leaves an empty split: train without validation then.
+    has_val = d.x_val is not None and len(d.x_val) > 0
+    x_val, y_val = (d.x_val, d.y_val) if has_val else (None, None)
     try:
-        return Trainer(setup.model, setup.settings, d.x_train, d.y_train, d.x_val, d.y_val,
+        return Trainer(setup.model, setup.settings, d.x_train, d.y_train, x_val, y_val,
                        augment=augment, control=control, checkpoint=checkpoint)
     except TrainError as exc:
         raise SessionError(str(exc)) from None

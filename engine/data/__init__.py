@@ -12,6 +12,7 @@ from engine.data.dataset import (
     available_sources,
     load_dataset,
 )
+from engine.data.detect import detect_source
 
 # The preprocessing names need torch, whose import stalls the GUI for about a
 # second; they are loaded on first use so listing data sets stays instant.
@@ -30,6 +31,7 @@ __all__ = [
     "augment_batch",
     "available_sources",
     "compute_stats",
+    "detect_source",
     "load_dataset",
     "prepare",
     "split_train_val",

@@ -8,6 +8,7 @@ round-trip through the project file, and invalid combinations raise ShapeError o
 from __future__ import annotations
 
 import random
+import zlib
 
 import pytest
 import torch
@@ -18,7 +19,7 @@ from engine.layers.spec import BOOL, CHOICE, FLOAT, INT, PADDING, PAIR, LayerSpe
 from engine.model import _resolve
 from engine.project import Project, dumps, parse_project
 
-CASES_PER_SPEC = 60
+CASES_PER_SPEC = 80
 # Layer types whose shape rule is exactly torch's (so torch must fail where we refuse).
 STRICT = {"conv2d", "maxpool2d", "avgpool2d"}
 
@@ -32,6 +33,8 @@ def random_value(param: Param, rng: random.Random):
     if param.kind == FLOAT:
         hi = param.maximum if param.maximum is not None else 1.0
         return round(rng.uniform(param.minimum or 0.0, hi), 3)
+    if param.name == "groups":
+        return rng.choice([1, 1, 1, 2, 4])  # mostly valid; other values mostly ShapeErrors
     if param.kind == INT:
         cap = 4 if param.name in ("groups", "inputs") else 24
         return rng.randint(lo, min(int(param.maximum or cap), cap))
@@ -69,7 +72,7 @@ def torch_forward(spec: LayerSpec, inputs, params) -> tuple[tuple[int, ...], int
 
 @pytest.mark.parametrize("spec", all_specs(), ids=lambda s: s.type_id)
 def test_declared_shapes_match_torch(spec: LayerSpec) -> None:
-    rng = random.Random(hash(spec.type_id) & 0xFFFF)
+    rng = random.Random(zlib.crc32(spec.type_id.encode()))
     valid = 0
     for _ in range(CASES_PER_SPEC):
         params = spec.coerce_params({p.name: random_value(p, rng) for p in spec.params})
