@@ -6,8 +6,8 @@ worker, STACK-FACTS "Qt and threads"). Only the newest request counts: a slow fo
 that finishes after the user picked something else is dropped. A failure never replaces
 the current data set, so the app keeps working with the previous one.
 
-No torch here: the statistics below are plain numpy so that loading the project's data
-at start-up cannot pull torch in before the window has painted.
+No torch here (engine.data.stats is plain numpy), so loading the project's data at
+start-up cannot pull torch in before the window has painted.
 """
 
 from __future__ import annotations
@@ -20,53 +20,32 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from engine.data import ArrayDataset, DataError, DataSource, detect_source, load_dataset
+from engine.data import (
+    ArrayDataset,
+    DataError,
+    DataSource,
+    compute_stats,
+    detect_source,
+    load_dataset,
+)
 
 DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
 # aboutToQuit waits this long for a load in progress; reading files cannot be interrupted.
 SHUTDOWN_WAIT_MS = 10_000
-# Pixels per chunk for float images: bounds the float64 temporaries to ~32 MB.
-_STATS_CHUNK_PIXELS = 1 << 22
-_MIN_STD = 1e-6
 
 
 @dataclass(frozen=True)
 class ChannelSummary:
-    """Per-channel mean and population std of the training images on the 0-1 scale,
-    defined exactly as engine.data.compute_stats (tested equal), which needs torch."""
+    """Per-channel mean and population std of the training images on the 0-1 scale."""
 
     mean: tuple[float, ...]
     std: tuple[float, ...]
 
 
 def channel_summary(x_train: np.ndarray) -> ChannelSummary:
-    means, stds = [], []
-    per_image = int(np.prod(x_train.shape[2:]))
-    chunk = max(1, _STATS_CHUNK_PIXELS // max(per_image, 1))
-    for c in range(x_train.shape[1]):
-        channel = x_train[:, c]
-        if x_train.dtype == np.uint8:
-            # A 256-bin histogram is exact and needs no float copy of 47M pixels.
-            counts = np.zeros(256, dtype=np.int64)
-            for start in range(0, len(channel), chunk):
-                counts += np.bincount(channel[start:start + chunk].ravel(), minlength=256)
-            levels = np.arange(256, dtype=np.float64) / 255.0
-            mean = float(counts @ levels) / counts.sum()
-            var = float(counts @ (levels - mean) ** 2) / counts.sum()
-        else:
-            total, sum_, sum_sq = 0, 0.0, 0.0
-            shift = float(channel[:chunk].mean(dtype=np.float64))
-            for start in range(0, len(channel), chunk):
-                block = channel[start:start + chunk].astype(np.float64) - shift
-                total += block.size
-                sum_ += float(block.sum())
-                sum_sq += float(np.square(block).sum())
-            offset = sum_ / total
-            mean, var = shift + offset, max(sum_sq / total - offset * offset, 0.0)
-        std = var ** 0.5
-        means.append(mean)
-        stds.append(std if std >= _MIN_STD else 1.0)
-    return ChannelSummary(tuple(means), tuple(stds))
+    """Per-channel mean/std on the 0-1 scale (numpy only: no torch in the GUI thread)."""
+    stats = compute_stats(x_train)
+    return ChannelSummary(tuple(stats.mean), tuple(stats.std))
 
 
 def project_source(data: dict[str, Any] | None) -> DataSource:

@@ -13,12 +13,12 @@ from engine.data.dataset import (
     load_dataset,
 )
 from engine.data.detect import detect_source
+from engine.data.stats import ChannelStats, compute_stats
 
 # The preprocessing names need torch, whose import stalls the GUI for about a
 # second; they are loaded on first use so listing data sets stays instant.
 _LAZY = {
-    "ChannelStats", "PreparedData", "Preprocessing", "augment_batch", "compute_stats",
-    "prepare", "split_train_val", "to_tensor",
+    "PreparedData", "Preprocessing", "augment_batch", "prepare", "split_train_val", "to_tensor",
 }
 
 __all__ = [
