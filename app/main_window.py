@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
     def _on_project_replaced(self) -> None:
         self._paste_count = 0
         # After the canvas binding has rebuilt the scene and the viewport has its size.
-        QTimer.singleShot(0, self.view.fit_all)
+        QTimer.singleShot(0, self.view.show_network)
 
     def _on_selection(self, ids: list[str]) -> None:
         self.inspector_binding.select(ids[0] if len(ids) == 1 else None)

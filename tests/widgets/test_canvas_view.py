@@ -79,3 +79,13 @@ def test_zoom_keys(qtbot):
     assert view.zoom() == 1.25
     key(view, Qt.Key.Key_Minus, ctrl)
     assert view.zoom() == 1.0
+
+
+def test_opening_view_keeps_cards_readable(qtbot):
+    from widgets.canvas.view import READABLE_ZOOM
+
+    scene, view = _view(qtbot)  # lenet5: 14 nodes, taller than the test viewport
+    view.show_network()
+    assert view.zoom() >= READABLE_ZOOM
+    top = scene.node_items["input1"].sceneBoundingRect()
+    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(top)

@@ -42,6 +42,11 @@ from widgets.mime import LAYER_MIME
 _DOT_PX = 2.0  # background dot diameter, device-independent pixels
 
 
+# The smallest zoom at which a card's params and shape are comfortably legible; below
+# LOD_SIMPLE cards collapse to their title.
+READABLE_ZOOM = 0.85
+
+
 class CanvasView(QGraphicsView):
     def __init__(self, scene: CanvasScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -113,6 +118,17 @@ class CanvasView(QGraphicsView):
         factor = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
         self.set_zoom(factor)
         self.centerOn(rect.center())
+
+    def show_network(self) -> None:
+        """The opening view of a project: fit it all if the cards stay readable there,
+        else a readable zoom showing the network's top (where the data enters)."""
+        self.fit_all()
+        if self.zoom() >= READABLE_ZOOM or not self.canvas.node_items:
+            return
+        rect = self.canvas.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        self.set_zoom(READABLE_ZOOM)
+        half_height = self.viewport().height() / 2 / READABLE_ZOOM
+        self.centerOn(rect.center().x(), rect.top() + half_height)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         delta = event.angleDelta().y() or event.angleDelta().x()
