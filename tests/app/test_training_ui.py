@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.gui import create_main_window
@@ -18,6 +18,7 @@ from app.training_binding import TrainingBinding, editor_threads
 from app.training_controller import _LIVE
 from engine.project import Project
 from tests.app.test_training_controller import tiny_dataset, tiny_graph, write_tiny_npz
+from widgets.train_settings_panel import TrainSettingsPanel
 
 WAIT_MS = 30_000
 
@@ -204,3 +205,27 @@ def test_data_in_memory_is_used_only_when_it_is_the_projects(window: MainWindow)
     same.source = type(same.source)("npz", path)
     b.dataset_provider = lambda: same
     assert b._provided_dataset() is same
+
+
+def test_learning_rate_box_types_and_steps_in_decades(qtbot) -> None:  # noqa: ANN001
+    panel = TrainSettingsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    records: list[dict] = []
+    panel.settingsChanged.connect(records.append)
+    lr = panel.editors["lr"]
+    lr.setFocus()
+    lr.selectAll()
+    qtbot.keyClicks(lr, "3e-4")
+    qtbot.keyClick(lr, Qt.Key.Key_Return)
+    assert lr.value() == 3e-4 and records[-1]["lr"] == 3e-4
+    lr.selectAll()
+    qtbot.keyClicks(lr, "abc")  # refused as typed
+    qtbot.keyClick(lr, Qt.Key.Key_Return)
+    assert lr.value() == 3e-4
+    qtbot.keyClick(lr, Qt.Key.Key_Up)
+    assert lr.value() == 5e-4 and lr.text() == "0.0005"
+    l2 = panel.editors["l2"]
+    l2.setValue(1e-6)
+    l2.stepBy(-1)
+    assert l2.value() == 0.0  # the L2 box steps down to "off"
