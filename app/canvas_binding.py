@@ -106,8 +106,8 @@ class CanvasBinding(QObject):
     def _on_nodes_moved(self, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> None:
         self.doc.move_nodes(moves)
 
-    def _on_delete_requested(self, ids: list[str]) -> None:
-        self.doc.remove_nodes(ids)
+    def _on_delete_requested(self, ids: list[str], edges: list[Edge]) -> None:
+        self.doc.remove_nodes(ids, edges)
 
     def _on_edges_delete_requested(self, edges: list[Edge]) -> None:
         self.doc.disconnect(edges)

@@ -58,15 +58,20 @@ class AddNodesCommand(_DocCommand):
 
 
 class RemoveNodesCommand(_DocCommand):
-    def __init__(self, doc: Document, ids: list[str]) -> None:
+    def __init__(self, doc: Document, ids: list[str], extra_edges: list[Edge] | None = None) -> None:
         what = f"Delete {ids[0]}" if len(ids) == 1 else f"Delete {len(ids)} layers"
         super().__init__(doc, what)
         g = doc.graph
         self.nodes = [Node(i, g.nodes[i].type_id, dict(g.nodes[i].params), g.nodes[i].position)
                       for i in ids]
-        self.edges = [e for e in g.edges if e.source in ids or e.target in ids]
+        touching = [e for e in g.edges if e.source in ids or e.target in ids]
+        # Selected links elsewhere go in the same step (they are removed first).
+        self.extra = [e for e in extra_edges or [] if e not in touching]
+        self.edges = touching + self.extra
 
     def apply(self) -> None:
+        for e in self.extra:
+            self.doc.graph.disconnect(e)
         for n in self.nodes:
             self.doc.graph.remove_node(n.id)
 

@@ -136,10 +136,14 @@ class Document(QObject):
         self.undo_stack.push(AddNodesCommand(self, f"Add {spec.title}", [node], edges))
         return node_id
 
-    def remove_nodes(self, ids: list[str]) -> None:
+    def remove_nodes(self, ids: list[str], edges: list[Edge] | None = None) -> None:
+        """Delete nodes (with their links) and any other `edges`, as one undo step."""
         ids = [i for i in ids if i in self.graph.nodes]
+        edges = [e for e in (edges or []) if e in self.graph.edges]
         if ids:
-            self.undo_stack.push(RemoveNodesCommand(self, ids))
+            self.undo_stack.push(RemoveNodesCommand(self, ids, edges))
+        elif edges:
+            self.undo_stack.push(RemoveEdgesCommand(self, edges))
 
     def connect(self, source: str, target: str, port: int = 0) -> None:
         """Raises GraphError (CycleError, PortInUseError, ...) with the reason when refused."""

@@ -175,3 +175,18 @@ def test_dragging_a_connected_input_moves_the_link(qtbot):
     # Dropped on empty canvas, the picked-up link is removed.
     link_drag(view, scene.node_items["relu1"].input_port_pos(0), QPointF(-300, 300))
     assert Edge("conv1", "relu1") not in doc.graph.edges
+
+
+def test_deleting_nodes_and_links_together_is_one_undo_step(qtbot):
+    doc, scene, view, _b = _conv_doc(qtbot)
+    view.setFocus()
+    before = (set(doc.graph.nodes), set(doc.graph.edges))
+    edge = Edge("input1", "conv1")
+    scene.edge_items[edge].setSelected(True)
+    scene.node_items["relu1"].setSelected(True)
+    count = doc.undo_stack.count()
+    key(view, Qt.Key.Key_Delete)
+    assert doc.undo_stack.count() == count + 1
+    assert "relu1" not in doc.graph.nodes and edge not in doc.graph.edges
+    doc.undo_stack.undo()
+    assert (set(doc.graph.nodes), set(doc.graph.edges)) == before

@@ -167,13 +167,13 @@ def test_delete_keys_emit_nodes_and_edges(qtbot):
     scene.select_ids(["relu1"])
     with qtbot.waitSignal(scene.deleteRequested) as nodes:
         key(view, Qt.Key.Key_Delete)
-    assert nodes.args == [["relu1"]]
+    assert nodes.args == [["relu1"], []]
     edge = Edge("input1", "conv1")
     click(view, scene.edge_items[edge].endpoints()[0] + QPointF(0, 25))  # on the link
     assert scene.selected_edges() == [edge]
-    with qtbot.waitSignal(scene.edgesDeleteRequested) as edges:
+    with qtbot.waitSignal(scene.deleteRequested) as edges:
         key(view, Qt.Key.Key_Backspace)
-    assert edges.args == [[edge]]
+    assert edges.args == [[], [edge]]
 
 
 def test_palette_drop_emits_snapped_scene_position(qtbot):

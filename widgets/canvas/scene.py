@@ -42,7 +42,7 @@ class CanvasScene(QGraphicsScene):
     connectRequested = Signal(str, str, int)  # source id, target id, target port
     reconnectRequested = Signal(object, str, str, int)  # old Edge, new source, target, port
     nodesMoved = Signal(object)  # {id: ((old_x, old_y), (new_x, new_y))}, once per drag
-    deleteRequested = Signal(list)  # node ids
+    deleteRequested = Signal(list, list)  # node ids, and selected links not touching them
     edgesDeleteRequested = Signal(list)  # [engine.graph.Edge]
     selectionIdsChanged = Signal(list)  # selected node ids
 
@@ -359,10 +359,9 @@ class CanvasScene(QGraphicsScene):
         ids = self.selected_ids()
         gone = set(ids)
         edges = [e for e in self.selected_edges() if e.source not in gone and e.target not in gone]
-        if edges:
-            self.edgesDeleteRequested.emit(edges)
-        if ids:
-            self.deleteRequested.emit(ids)
+        if ids or edges:
+            # One request, so the document makes one undo step of the whole selection.
+            self.deleteRequested.emit(ids, edges)
 
     def _end_mode(self) -> None:
         mode, self._mode = self._mode, None
