@@ -105,7 +105,7 @@ def measure_hand_loop(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--samples", type=int, default=12_000)
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
@@ -144,7 +144,9 @@ def main() -> int:
         )
     trainer_median = statistics.median(trainer_rates)
     hand_median = statistics.median(hand_rates)
-    ratio = trainer_median / hand_median
+    # Each round's two runs sit side by side in time, so their ratio shares the machine's
+    # momentary load; the median of those paired ratios is the least noisy verdict here.
+    ratio = statistics.median(t / h for t, h in zip(trainer_rates, hand_rates, strict=True))
     verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
     print(
         f"LeNet, {args.samples} samples x {args.epochs} epoch(s), batch 128, SGD, "
@@ -155,7 +157,8 @@ def main() -> int:
     # Best-of shows the loops' own cost with the least interference from other load;
     # the verdict stays on the medians.
     best_ratio = max(trainer_rates) / max(hand_rates)
-    print(f"  ratio     {ratio:.3f} (target >= {TARGET_RATIO}) {verdict}; best-of ratio {best_ratio:.3f}")
+    print(f"  ratio     {ratio:.3f} (median of paired ratios; target >= {TARGET_RATIO}) {verdict}; "
+          f"ratio of medians {trainer_median / hand_median:.3f}; best-of ratio {best_ratio:.3f}")
     return 0 if verdict == "PASS" else 1
 
 

@@ -55,7 +55,7 @@ def check_scores(scores: Tensor, batch: int, classes_needed: int) -> None:
         raise TrainError(
             f"The model's output has shape {tuple(scores.shape)} for a batch of {batch}; "
             f"training needs one row of class scores per sample, shape ({batch}, classes). "
-            f"End the network with a Flatten and a Dense layer."
+            f"End the network with a Flatten and a Linear layer."
         )
     if scores.shape[1] < classes_needed:
         raise TrainError(
