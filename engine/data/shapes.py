@@ -26,9 +26,17 @@ _RING_INNER = 0.55            # hole radius relative to the outer radius
 _CROSS_ARM = 0.28             # half arm width relative to the radius
 _BAR_HALF_WIDTH = 0.25
 _NOISE_AMPLITUDE = 16         # +- grey levels of uniform pixel noise
-# Foreground = background + this offset (mod 256) per channel, so shape and
-# background always differ by at least 96 levels in every channel.
-_COLOUR_OFFSET = (96, 161)
+# Like CIFAR-10, colour is a cue but not the whole story: each class draws its shape in
+# its own base colour (jittered) most of the time, so a linear classifier (the tutorial's
+# first model) learns colour templates and beats chance clearly, while telling every
+# image apart needs the shape itself, which is what convolutions add.
+_CLASS_COLOURS = np.array([
+    (220, 60, 60), (60, 170, 70), (60, 90, 220), (230, 200, 50), (170, 70, 200),
+    (60, 200, 210), (240, 140, 40), (140, 100, 60), (240, 240, 240), (30, 30, 30),
+])
+_CLASS_COLOUR_SHARE = 0.7   # the rest get a random colour
+_COLOUR_JITTER = 40         # +- levels per channel around the class colour
+_MIN_CONTRAST = 120         # background moves away from the shape if closer than this
 
 
 def _polygon_distance(u: np.ndarray, v: np.ndarray, radius: np.ndarray, sides: int
@@ -83,7 +91,14 @@ def render_shapes(labels: np.ndarray, rng: np.random.Generator, size: int = IMAG
     cy = rng.uniform(radius + 1, size - radius - 1).astype(np.float32)
     angle = rng.uniform(0, 2 * np.pi, n).astype(np.float32)
     background = rng.integers(0, 256, (n, 3))
-    foreground = (background + rng.integers(*_COLOUR_OFFSET, (n, 3))) % 256
+    own_colour = rng.random(n) < _CLASS_COLOUR_SHARE
+    jitter = rng.integers(-_COLOUR_JITTER, _COLOUR_JITTER + 1, (n, 3))
+    random_colour = rng.integers(0, 256, (n, 3))
+    base = _CLASS_COLOURS[labels % len(_CLASS_COLOURS)]
+    foreground = np.where(own_colour[:, None], np.clip(base + jitter, 0, 255), random_colour)
+    # Keep the shape visible: a background too close in colour is pushed half-way round.
+    close = np.abs(foreground - background).max(axis=1) < _MIN_CONTRAST
+    background[close] = (foreground[close] + 128) % 256
     noise = rng.integers(-_NOISE_AMPLITUDE, _NOISE_AMPLITUDE + 1, (n, 3, size, size),
                          dtype=np.int16)
 

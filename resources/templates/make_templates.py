@@ -140,7 +140,8 @@ def residual_small() -> Builder:
 
 TEMPLATES = {
     "linear_classifier": (
-        "Linear classifier", linear_classifier, SHAPES, training(optimizer="sgd", lr=0.01, l2=0.0005),
+        "Linear classifier", linear_classifier, SHAPES,
+        training(optimizer="sgd", lr=0.001, l2=0.0005, epochs=10),
         "The tutorial's score function f(x) = Wx + b: a 32x32x3 image, flattened to 3,072 "
         "numbers, times W (10 x 3,072) plus b gives 10 class scores."),
     "mlp": (
@@ -158,7 +159,7 @@ TEMPLATES = {
         "Small VGG", vgg_small, SHAPES, training(epochs=3),
         "Three VGG blocks of 3x3 convolutions with batch norm, for 32x32 colour images."),
     "residual_small": (
-        "Small residual net", residual_small, SHAPES, training(epochs=3),
+        "Small residual net", residual_small, SHAPES, training(epochs=6),
         "Residual blocks whose Add joins a skip connection to two 3x3 convolutions."),
 }
 
