@@ -202,7 +202,7 @@ def test_wrong_output_shape_gets_a_suggestion() -> None:
     events = list(Trainer(model, TrainSettings(batch_size=16), x, y).run())
     assert isinstance(events[-1], Failed)
     assert "output has shape (16, 3, 6, 6)" in events[-1].message
-    assert "Flatten and a Dense layer" in events[-1].message
+    assert "Flatten and a Linear layer" in events[-1].message
 
 
 def test_too_few_outputs_for_the_labels() -> None:
