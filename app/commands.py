@@ -37,15 +37,25 @@ class _DocCommand(QUndoCommand):
 
 
 class AddNodesCommand(_DocCommand):
-    """Adds nodes and edges together (add one layer, paste, duplicate)."""
+    """Adds nodes and edges together (add one layer, paste, duplicate). A layer spliced
+    into a link also removes that link and moves the layers below it down a row."""
 
-    def __init__(self, doc: Document, text: str, nodes: list[Node], edges: list[Edge]) -> None:
+    def __init__(self, doc: Document, text: str, nodes: list[Node], edges: list[Edge],
+                 removed: list[Edge] | None = None,
+                 moves: dict[str, tuple[tuple[float, float], tuple[float, float]]] | None = None,
+                 ) -> None:
         super().__init__(doc, text)
         self.nodes = nodes
         self.edges = edges
+        self.removed = removed or []
+        self.moves = moves or {}
 
     def apply(self) -> None:
         g = self.doc.graph
+        for e in self.removed:
+            g.disconnect(e)
+        for nid, (_old, new) in self.moves.items():
+            g.move_node(nid, new)
         for n in self.nodes:
             g.add_node(n.type_id, dict(n.params), n.position, n.id)
         for e in self.edges:
@@ -55,6 +65,10 @@ class AddNodesCommand(_DocCommand):
         g = self.doc.graph
         for n in reversed(self.nodes):
             g.remove_node(n.id)
+        for nid, (old, _new) in self.moves.items():
+            g.move_node(nid, old)
+        for e in self.removed:
+            g.connect(e.source, e.target, e.port)
 
 
 class RemoveNodesCommand(_DocCommand):

@@ -25,7 +25,7 @@ from app.commands import (
 from engine.analysis import Analysis, Fix, analyse
 from engine.graph import Edge, Graph, GraphChange, GraphError, Node
 from engine.layers import get_spec
-from engine.layout import auto_layout
+from engine.layout import ROW_STEP, auto_layout
 from engine.project import Project, load_project, save_project
 
 PASTE_OFFSET = 40.0
@@ -122,19 +122,56 @@ class Document(QObject):
     # ---- edits (one undo command each) --------------------------------------------
     def add_node(self, type_id: str, position: tuple[float, float] | QPointF = (0.0, 0.0),
                  params: dict[str, Any] | None = None, connect_from: str | None = None) -> str:
-        """Add a layer; with `connect_from`, wire that node's output into it (and, when the
-        source already fed something on a one-input chain, splice the new node in between)."""
+        """Add a layer; with `connect_from`, wire it in after that node. When that node feeds
+        exactly one layer, the new one is spliced into the link and the layers below move
+        down a row; after the Output (which nothing may follow) it goes just before it."""
         if isinstance(position, QPointF):
             position = (position.x(), position.y())
         spec = get_spec(type_id)
         node_id = self.graph.new_id(spec.type_id)
         values = spec.coerce_params(params)
-        node = Node(node_id, spec.type_id, values, (float(position[0]), float(position[1])))
+        pos = (float(position[0]), float(position[1]))
         edges: list[Edge] = []
+        removed: list[Edge] = []
+        moves: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
         if connect_from is not None and spec.port_count(values) > 0:
-            edges.append(Edge(connect_from, node_id, 0))
-        self.undo_stack.push(AddNodesCommand(self, f"Add {spec.title}", [node], edges))
+            g = self.graph
+            source: str | None = connect_from
+            downstream: Edge | None = None
+            if not g.nodes[connect_from].spec.has_output:
+                feed = g.input_edges(connect_from)[0] if g.input_edges(connect_from) else None
+                source = feed.source if feed is not None else None
+                downstream = feed if feed is not None else Edge(node_id, connect_from, 0)
+                pos = g.nodes[connect_from].position
+            else:
+                outs = g.output_edges(connect_from)
+                downstream = outs[0] if len(outs) == 1 else None
+            if source is not None:
+                edges.append(Edge(source, node_id, 0))
+            if downstream is not None and spec.has_output:
+                if downstream.source != node_id:
+                    removed.append(downstream)
+                edges.append(Edge(node_id, downstream.target, downstream.port))
+                moves = self._shift_below(downstream.target, pos[1])
+        node = Node(node_id, spec.type_id, values, pos)
+        self.undo_stack.push(AddNodesCommand(self, f"Add {spec.title}", [node], edges, removed, moves))
         return node_id
+
+    def _shift_below(self, start: str, y: float
+                     ) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
+        """Move `start` and everything it feeds down a row, if they sit where a spliced
+        layer at height `y` would overlap them."""
+        g = self.graph
+        if g.nodes[start].position[1] - y >= ROW_STEP:
+            return {}
+        seen, stack = {start}, [start]
+        while stack:
+            for e in g.output_edges(stack.pop()):
+                if e.target not in seen:
+                    seen.add(e.target)
+                    stack.append(e.target)
+        return {nid: (g.nodes[nid].position, (g.nodes[nid].position[0], g.nodes[nid].position[1] + ROW_STEP))
+                for nid in seen}
 
     def remove_nodes(self, ids: list[str], edges: list[Edge] | None = None) -> None:
         """Delete nodes (with their links) and any other `edges`, as one undo step."""

@@ -222,7 +222,10 @@ class MainWindow(QMainWindow):
         source = selected[0] if len(selected) == 1 else None
         if source is not None:
             x, y = self.doc.graph.nodes[source].position
-            pos = self._free_spot(x, y + ROW_STEP)
+            splices = len(self.doc.graph.output_edges(source)) == 1
+            # A layer spliced into a chain takes the row below (the Document moves the rest
+            # down); a new branch looks for a free spot beside it.
+            pos = (x, y + ROW_STEP) if splices else self._free_spot(x, y + ROW_STEP)
         else:
             centre = self.view.mapToScene(self.view.viewport().rect().center())
             pos = self._free_spot(centre.x(), centre.y())

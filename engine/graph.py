@@ -206,8 +206,13 @@ class Graph:
 
     def check_connect(self, source: str, target: str, port: int = 0) -> None:
         """Raise the typed reason this edge cannot be added; return None if it can."""
-        self.node(source)
+        src = self.node(source)
         tgt = self.node(target)
+        if not src.spec.has_output:
+            raise PortError(
+                f"{src.spec.title} '{source}' is the end of the network: nothing can follow it. "
+                f"Connect the layer before it instead."
+            )
         if source == target:
             raise CycleError(f"'{source}' cannot feed itself.")
         ports = tgt.spec.port_count(tgt.params)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 import math
-import time
 from collections.abc import Sequence
+from time import perf_counter
 from typing import Any
 
 import numpy as np
@@ -127,9 +127,9 @@ class _TimedGraphicsLayout(pg.GraphicsLayoutWidget):
     last_paint_s = 0.0
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        start = time.perf_counter()
+        start = perf_counter()
         super().paintEvent(event)
-        self.last_paint_s = time.perf_counter() - start
+        self.last_paint_s = perf_counter() - start
 
 
 class TrainPlots(QWidget):
@@ -305,7 +305,7 @@ class TrainPlots(QWidget):
             return
         if not self.isVisible():
             return  # keep the flags; showEvent draws them
-        start = time.perf_counter()
+        start = perf_counter()
         if self._steps_dirty:
             s = self.steps
             x = s.view("step")
@@ -331,7 +331,7 @@ class TrainPlots(QWidget):
             self._epochs_dirty = False
         self.redraw_count += 1
         # The paint this update triggers comes later; the last one is a good estimate.
-        cost_s = time.perf_counter() - start + self.graphics.last_paint_s
+        cost_s = perf_counter() - start + self.graphics.last_paint_s
         interval = int(min(MAX_INTERVAL_MS, max(self._min_interval_ms, 1000 * cost_s / MAX_GUI_SHARE)))
         self._timer.setInterval(interval)
 

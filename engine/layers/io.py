@@ -63,5 +63,6 @@ OUTPUT = LayerSpec(
         f"{p['classes']} scores, one per class; the loss applies softmax (or the hinge) itself"],
     torch_module=lambda i, p: ("torch.nn.Identity", {}),
     key_params=lambda p: f"{p['classes']} classes",
+    has_output=False,
     id_prefix="output",
 )

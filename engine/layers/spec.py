@@ -140,6 +140,8 @@ class LayerSpec:
     key_params: Callable[[Params], str] = lambda p: ""
     # Number of input ports: a fixed count, or the name of an int param giving it.
     inputs: int | str = 1
+    # False for the Output node: nothing may follow the class scores.
+    has_output: bool = True
     # Short label prefix used for generated node ids ("conv" -> conv1, conv2, ...).
     id_prefix: str = "node"
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).

@@ -231,18 +231,30 @@ def test_cut_delete_and_select_all(make_window: MakeWindow) -> None:
 
 def test_palette_add_goes_below_selected_and_connects(make_window: MakeWindow) -> None:
     window = make_window()
-    window.scene.select_ids(["output1"])
-    window.layer_palette.addRequested.emit("relu")
+    graph = window.doc.graph
+    # After a layer in a chain: spliced in, the rest moves down a row, one undo step.
+    before = {nid: n.position for nid, n in graph.nodes.items()}
+    window.scene.select_ids(["conv1"])
+    window.layer_palette.addRequested.emit("batchnorm2d")
     [new_id] = window.scene.selected_ids()
-    node = window.doc.graph.nodes[new_id]
-    out = window.doc.graph.nodes["output1"].position
-    assert node.position[1] > out[1]
-    assert any(e.source == "output1" and e.target == new_id for e in window.doc.graph.edges)
+    assert graph.nodes[new_id].position == (before["conv1"][0], before["conv1"][1] + 90)
+    assert {(e.source, e.target) for e in graph.edges} >= {("conv1", new_id), (new_id, "relu1")}
+    assert ("conv1", "relu1") not in {(e.source, e.target) for e in graph.edges}
+    assert graph.nodes["output1"].position[1] == before["output1"][1] + 90
     assert window.inspector_binding.selected() == new_id
+    assert window.doc.analysis.valid
+    window.doc.undo_stack.undo()
+    assert {nid: n.position for nid, n in graph.nodes.items()} == before
+    # After the Output (nothing may follow it): it goes just before the Output.
+    window.scene.select_ids(["output1"])
+    window.layer_palette.addRequested.emit("dropout")
+    [drop] = window.scene.selected_ids()
+    assert {(e.source, e.target) for e in graph.edges} >= {("fc2", drop), (drop, "output1")}
+    # Nothing selected: added alone at the view's centre.
     window.scene.select_ids([])
     other = window.add_layer("dropout")
     assert other is not None
-    assert not [e for e in window.doc.graph.edges if e.target == other]
+    assert not [e for e in graph.edges if e.target == other]
 
 
 # ---- view, theme, layout -----------------------------------------------------------------

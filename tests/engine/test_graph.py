@@ -116,3 +116,10 @@ def test_disconnect_unknown_edge() -> None:
 
     with pytest.raises(GraphError):
         g.disconnect(Edge("input1", "output1", 0))
+
+
+def test_nothing_follows_the_output() -> None:
+    g = small()
+    extra = g.add_node("relu").id
+    with pytest.raises(PortError, match="end of the network"):
+        g.connect("output1", extra)

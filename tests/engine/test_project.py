@@ -50,7 +50,7 @@ def write(tmp_path: Path, text: str) -> Path:
         (lambda d: d["graph"]["edges"].append({"source": "input1", "target": "conv1", "port": 0}),
          "graph.edges[4]: Conv2d 'conv1' already takes its input from 'input1'"),
         (lambda d: d["graph"]["edges"].append({"source": "output1", "target": "conv1", "port": 0}),
-         "graph.edges[4]: Conv2d 'conv1' already takes"),
+         "graph.edges[4]: Output 'output1' is the end of the network"),
         (lambda d: d.update(name=5), "at name: expected text"),
     ],
 )

@@ -88,6 +88,7 @@ class NodeItem(QGraphicsItem):
         self._ghost = ghost
         self._title = self._ident = self._params_text = self._category = ""
         self._ports = 1
+        self._has_output = True
         self._shape_text = ""
         self._error: str | None = None
         self._error_line = ""
@@ -114,6 +115,7 @@ class NodeItem(QGraphicsItem):
         self._title = spec.title
         self._summary = spec.summary
         self._ports = spec.port_count(params)
+        self._has_output = spec.has_output
         bold = QFontMetricsF(_font(TITLE_PX, QFont.Weight.DemiBold))
         plain = QFontMetricsF(_font(TITLE_PX))
         self._title_width = bold.horizontalAdvance(self._title)
@@ -199,7 +201,7 @@ class NodeItem(QGraphicsItem):
         """The port within grabbing distance of `scene_pos`, if any."""
         local = scene_pos - self.pos()
         out = self.output_port_local()
-        if _dist2(local, out) <= PORT_HIT_RADIUS ** 2:
+        if self._has_output and _dist2(local, out) <= PORT_HIT_RADIUS ** 2:
             return OUT, 0
         for i in range(self._ports):
             if _dist2(local, self.input_port_local(i)) <= PORT_HIT_RADIUS ** 2:
@@ -348,7 +350,9 @@ class NodeItem(QGraphicsItem):
         for i in range(self._ports):
             self._paint_port(painter, c, (IN, i), self.input_port_local(i), ring,
                              i in self.connected_ports)
-        self._paint_port(painter, c, (OUT, 0), self.output_port_local(), ring, self.output_connected)
+        if self._has_output:
+            self._paint_port(painter, c, (OUT, 0), self.output_port_local(), ring,
+                             self.output_connected)
 
     def _paint_port(self, painter: QPainter, c: Colours, port: tuple[str, int], centre: QPointF,
                     ring: Any, filled: bool) -> None:
