@@ -1,8 +1,10 @@
 """Loads data sets off the GUI thread and keeps the one the app works with.
 
-A load runs as a QRunnable on this controller's own pool; its result crosses back as a
-queued signal to a bound method of a main-thread QObject (a lambda would run in the
-worker, STACK-FACTS "Qt and threads"). Only the newest request counts: a slow folder
+A load runs on a Python worker thread that touches no Qt object: it leaves its result
+in a queue that a main-thread timer drains. So a window torn down mid-load leaves the
+worker nothing to crash into, and waiting for a load (tests, exit) blocks in Python,
+which releases the GIL (a C++ QThreadPool.waitForDone holding the GIL while the worker
+needs it to finish deadlocked the test suite). Only the newest request counts: a slow folder
 that finishes after the user picked something else is dropped. A failure never replaces
 the current data set, so the app keeps working with the previous one.
 
@@ -13,12 +15,16 @@ start-up cannot pull torch in before the window has painted.
 from __future__ import annotations
 
 import os
+import queue
 import traceback
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.data import (
     ArrayDataset,
@@ -32,6 +38,8 @@ from engine.data import (
 DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
 # aboutToQuit waits this long for a load in progress; reading files cannot be interrupted.
 SHUTDOWN_WAIT_MS = 10_000
+# How often the main thread looks for finished loads while one runs.
+POLL_MS = 25
 
 
 @dataclass(frozen=True)
@@ -57,30 +65,18 @@ def project_source(data: dict[str, Any] | None) -> DataSource:
     return DataSource.from_dict(raw) if raw else DEFAULT_SOURCE
 
 
-class _Relay(QObject):
-    """Lives in the main thread; the worker emits on it, Qt queues the delivery."""
-
-    done = Signal(int, object, object)  # request id, ArrayDataset, ChannelSummary
-    error = Signal(int, str)
-
-
-class _LoadTask(QRunnable):
-    def __init__(self, request_id: int, source: DataSource, relay: _Relay) -> None:
-        super().__init__()
-        self._id, self._source, self._relay = request_id, source, relay
-
-    def run(self) -> None:  # runs in a pool thread
-        try:
-            dataset = load_dataset(self._source)
-            summary = channel_summary(dataset.x_train)
-        except DataError as exc:
-            self._relay.error.emit(self._id, str(exc))
-        except Exception as exc:  # a bug must reach the user as a sentence, not kill the app
-            traceback.print_exc()
-            self._relay.error.emit(
-                self._id, f"Could not load the data set ({type(exc).__name__}: {exc}).")
-        else:
-            self._relay.done.emit(self._id, dataset, summary)
+def _load_task(request_id: int, source: DataSource) -> tuple[str, int, Any, Any]:
+    """Runs in a worker thread; returns ("done", id, dataset, summary) or ("error", id, text)."""
+    try:
+        dataset = load_dataset(source)
+        summary = channel_summary(dataset.x_train)
+    except DataError as exc:
+        return ("error", request_id, str(exc), None)
+    except Exception as exc:  # a bug must reach the user as a sentence, not kill the app
+        traceback.print_exc()
+        return ("error", request_id, f"Could not load the data set ({type(exc).__name__}: {exc}).",
+                None)
+    return ("done", request_id, dataset, summary)
 
 
 class DataController(QObject):
@@ -91,14 +87,21 @@ class DataController(QObject):
     failed = Signal(str)  # one sentence; the previous data set stays current
     busyChanged = Signal(bool)  # noqa: N815
 
+    # Every controller alive, so tests (and exit) can wait for loads still in flight before
+    # the objects the workers report to are torn down.
+    _live: weakref.WeakSet[DataController] = weakref.WeakSet()
+
     def __init__(self, doc: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        DataController._live.add(self)
         self._doc = doc  # app.document.Document, told the data's shape on every load
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)  # a slow folder must not queue a quick bundled pick
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_done)
-        self._relay.error.connect(self._on_error)
+        # Two workers: a slow folder must not queue a quick bundled pick.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="netcanvas-data")
+        self._futures: list[Future] = []
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._drain)
         self._latest = 0
         self._pending: DataSource | None = None
         self.dataset: ArrayDataset | None = None
@@ -125,7 +128,11 @@ class DataController(QObject):
         self.loadStarted.emit(source)
         if not was_busy:
             self.busyChanged.emit(True)
-        self._pool.start(_LoadTask(self._latest, source, self._relay))
+        future = self._executor.submit(_load_task, self._latest, source)
+        # The callback runs in the worker: it only hands the result to a Python queue.
+        future.add_done_callback(self._results_put)
+        self._futures = [f for f in self._futures if not f.done()] + [future]
+        self._poll.start()
 
     def load_path(self, path: str | os.PathLike[str]) -> bool:
         """Detect the layout of a picked file or folder and load it; False (and `failed`)
@@ -139,8 +146,36 @@ class DataController(QObject):
         return True
 
     def wait_idle(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
-        """Block until no load runs (tests, application exit)."""
-        return self._pool.waitForDone(msecs)
+        """Block until no load runs (tests, application exit), then deliver the results."""
+        _done, pending = futures_wait(self._futures, timeout=msecs / 1000)
+        self._drain()
+        return not pending
+
+    def _results_put(self, future: Future) -> None:
+        self._results.put(future.result())
+
+    def _drain(self) -> None:
+        """Main thread: hand finished loads to the slots below."""
+        while True:
+            try:
+                kind, request_id, first, second = self._results.get_nowait()
+            except queue.Empty:
+                break
+            if kind == "done":
+                self._on_done(request_id, first, second)
+            else:
+                self._on_error(request_id, first)
+        if all(f.done() for f in self._futures) and self._results.empty():
+            self._poll.stop()
+
+    @classmethod
+    def wait_all(cls, msecs: int = SHUTDOWN_WAIT_MS) -> None:
+        """Wait for the loads of every live controller (before tearing windows down)."""
+        for controller in list(cls._live):
+            try:
+                controller.wait_idle(msecs)
+            except RuntimeError:  # its C++ side is already gone, and its pool with it
+                pass
 
     # ---- results (main thread) --------------------------------------------------------
     def _on_done(self, request_id: int, dataset: ArrayDataset, summary: ChannelSummary) -> None:

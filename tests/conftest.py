@@ -1,4 +1,7 @@
 import os
+import sys
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -10,3 +13,13 @@ def pytest_configure(config) -> None:  # noqa: ANN001 - pytest hook
     from app.gui import keep_singletons_alive
 
     keep_singletons_alive()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):  # noqa: ANN001, ANN201 - pytest hook
+    """A data set load still running when a test's windows are torn down would report to
+    deleted objects; wait for such loads before any fixture (qtbot's included) tears down."""
+    module = sys.modules.get("app.data_controller")
+    if module is not None:
+        module.DataController.wait_all()
+    yield
