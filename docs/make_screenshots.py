@@ -1,4 +1,4 @@
-"""Regenerate the editor screenshots in docs/images/ (light and dark theme).
+"""Regenerate the screenshots in docs/images/: the editor and a training run, light and dark.
 
 Offscreen, with a private settings folder, so it runs headless and never touches (or is
 shaped by) the user's own NetCanvas settings:
@@ -19,6 +19,9 @@ SIZE = (1400, 900)
 TEMPLATE = "fashion_two_conv"
 SELECTED = "conv2"  # a conv layer, so the inspector shows the output-size arithmetic
 ZOOM = 0.9
+TRAIN_TEMPLATE = "lenet5"
+TRAIN_EPOCHS = 8
+TRAIN_SHOT_TIMEOUT_S = 120
 
 
 def main() -> int:
@@ -59,6 +62,8 @@ def main() -> int:
         window.close()
         window.deleteLater()
         app.processEvents()
+    for mode in ("light", "dark"):
+        training_shot(app, mode)
     QApplication.processEvents()
     # The training panel imports torch on a background thread a moment after start; let it
     # finish before the interpreter shuts down, or its late imports fail noisily.
@@ -68,6 +73,47 @@ def main() -> int:
     if warm is not None:
         warm.join()
     return 0
+
+
+def training_shot(app, mode: str) -> None:  # noqa: ANN001 - QApplication
+    """LeNet-5 on the bundled Fashion-MNIST subset, photographed mid-run."""
+    import time
+
+    from app.settings import AppSettings
+
+    settings = AppSettings()
+    settings.theme = mode
+    settings.sync()
+    from app.gui import create_main_window
+
+    window = create_main_window(None, app)
+    window.files.load_template(TRAIN_TEMPLATE)
+    window.doc.set_project_records(training=dict(window.doc.project.training, epochs=TRAIN_EPOCHS))
+    window.bindings["data"].controller.wait_idle()  # type: ignore[attr-defined]
+    window.resize(*SIZE)
+    window.show()
+    app.processEvents()
+    training = window.bindings["training"]  # type: ignore[attr-defined]
+    training.train()
+    deadline = time.monotonic() + TRAIN_SHOT_TIMEOUT_S
+    # Enough epochs for the per-epoch plots to show a trend, but still running.
+    def epochs_drawn() -> int:  # the plots are built lazily, once pyqtgraph is imported
+        return training.plots.epochs.size if training.plots is not None else 0
+
+    while time.monotonic() < deadline and epochs_drawn() < TRAIN_EPOCHS - 2:
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(20):  # let the bounded-rate plot timer draw the latest points
+        app.processEvents()
+        time.sleep(0.02)
+    path = OUT / f"training-{mode}.png"
+    window.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT)}")
+    training.shutdown()
+    window.files.ask_save_changes = lambda: "discard"
+    window.close()
+    window.deleteLater()
+    app.processEvents()
 
 
 if __name__ == "__main__":

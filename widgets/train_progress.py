@@ -48,7 +48,8 @@ def progress_texts(event: Any, epochs: int) -> tuple[str, ...]:
     rate = f"{event.samples_per_s:,.0f} samples/s" if math.isfinite(event.samples_per_s) else "—"
     epoch, eta = f"{event.epoch}/{epochs}", f"ETA {format_duration(event.eta_s)}"
     step = f"step {event.step:,}/{event.total_steps:,}"
-    return (f"Epoch {epoch} · {step} · {rate} · {eta}", f"Epoch {epoch} · {step} · {eta}",
+    # Narrow docks drop the step count before the speed: samples/s is shown nowhere else.
+    return (f"Epoch {epoch} · {step} · {rate} · {eta}", f"Epoch {epoch} · {rate} · {eta}",
             f"Epoch {epoch} · {eta}", eta)
 
 
