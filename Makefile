@@ -38,7 +38,7 @@ dataset: $(STAMP) fashion-mnist
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) docs/make_screenshots.py
 
-bench: $(STAMP)
+bench: $(STAMP) fashion-mnist
 	for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:

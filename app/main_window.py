@@ -272,7 +272,15 @@ class MainWindow(QMainWindow):
         if payload != self._paste_source:
             self._paste_source, self._paste_count = payload, 0
         self._paste_count += 1  # each repeated paste steps further, never on top of the last
-        return self._paste(json.loads(payload.decode("utf-8")), self._paste_count * PASTE_OFFSET, "Paste")
+        try:
+            records = json.loads(payload.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            self.show_message("Cannot paste: the clipboard's layers are damaged. Copy them again.")
+            return []
+        if not isinstance(records, dict):
+            self.show_message("Cannot paste: the clipboard does not hold NetCanvas layers.")
+            return []
+        return self._paste(records, self._paste_count * PASTE_OFFSET, "Paste")
 
     def edit_duplicate(self) -> list[str]:
         ids = self.scene.selected_ids()

@@ -352,3 +352,19 @@ def test_dataset_and_training_panels_are_installed(make_window: MakeWindow) -> N
     data.controller.wait_idle()
     window.files.ask_save_changes = lambda: "discard"
     assert window.close()
+
+
+@pytest.mark.parametrize("payload", [b"\xff{not json", b"[1, 2]", b'{"nodes": [{"id": 5}]}'])
+def test_pasting_damaged_clipboard_layers_says_so(make_window: MakeWindow, payload: bytes) -> None:
+    from widgets.mime import NODES_MIME
+
+    window = make_window()
+    messages: list[str] = []
+    window.show_message = messages.append  # type: ignore[method-assign]
+    n = len(window.doc.graph.nodes)
+    mime = QMimeData()
+    mime.setData(NODES_MIME, payload)
+    QApplication.clipboard().setMimeData(mime)
+    assert window.edit_paste() == []
+    assert len(window.doc.graph.nodes) == n
+    assert messages and messages[-1].startswith("Cannot paste")
