@@ -27,6 +27,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.data import (
+    DEFAULT_SOURCE,
     ArrayDataset,
     DataError,
     DataSource,
@@ -35,7 +36,6 @@ from engine.data import (
     load_dataset,
 )
 
-DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
 # aboutToQuit waits this long for a load in progress; reading files cannot be interrupted.
 SHUTDOWN_WAIT_MS = 10_000
 # How often the main thread looks for finished loads while one runs.

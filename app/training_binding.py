@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from app.training_controller import PAUSED, STOPPING, TRAINING, TrainingController
-from engine.data import DataError, DataSource
+from engine.data import DEFAULT_SOURCE, DataError, DataSource
 from engine.graph import Graph
 from widgets.colors import MUTED_TEXT
 from widgets.icons import icon
@@ -46,8 +46,6 @@ DATA_STALE_TEXT = ("The data settings changed after this run started; results ar
 NEXT_RUN_NOTE = "Training is running: changes apply to the next run."
 
 DatasetProvider = Callable[[], Any]
-# engine.session.DEFAULT_SOURCE, repeated: importing engine.session imports torch.
-DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
 
 
 def editor_threads() -> int:

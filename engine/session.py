@@ -14,6 +14,7 @@ from typing import Any
 from engine.analysis import Analysis, analyse
 from engine.checkpoint import Checkpoint
 from engine.data import (
+    DEFAULT_SOURCE,
     ArrayDataset,
     DataError,
     DataSource,
@@ -28,8 +29,6 @@ from engine.project import Project
 from engine.train_control import TrainControl
 from engine.train_settings import TrainError, TrainSettings
 from engine.training import Trainer
-
-DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
 
 
 class SessionError(Exception):

@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 from engine.data.dataset import (
+    DEFAULT_SOURCE,
     ArrayDataset,
     DataError,
     DataSource,
@@ -22,6 +23,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "DEFAULT_SOURCE",
     "ArrayDataset",
     "ChannelStats",
     "DataError",

@@ -70,6 +70,10 @@ class DataSource:
         return cls(kind=kind, path=path)
 
 
+# What a project without a data choice trains on: the bundled Fashion-MNIST subset.
+DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
+
+
 @dataclass
 class ArrayDataset:
     """A whole data set in memory: images are (N, C, H, W) uint8 or float32."""
@@ -220,7 +224,7 @@ def available_sources() -> list[tuple[str, DataSource]]:
     sources: list[tuple[str, DataSource]] = []
     if (bundled_data_dir() / BUNDLED_SETS["fashion-mnist-mini"][0]).is_file():
         sources.append(("Fashion-MNIST mini (bundled, 10,000 images)",
-                        DataSource("bundled", "fashion-mnist-mini")))
+                        DEFAULT_SOURCE))
     sources.append(("Coloured shapes (generated, 32x32 RGB)", DataSource("shapes")))
     if FULL_FASHION_MNIST_DIR.is_dir():
         sources.append(("Fashion-MNIST (full, 60,000 images)",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine.data.dataset import FULL_FASHION_MNIST_DIR, DataSource
+from engine.data.dataset import DEFAULT_SOURCE, FULL_FASHION_MNIST_DIR, DataSource
 from engine.data.errors import DataError
 from engine.data.image_folder import IMAGE_SUFFIXES
 
@@ -19,8 +19,8 @@ __all__ = ["NAMED_SOURCES", "SUPPORTED_LAYOUTS", "detect_source"]
 
 # Short names accepted wherever a path is (e.g. `--data shapes`).
 NAMED_SOURCES: dict[str, DataSource] = {
-    "bundled": DataSource("bundled", "fashion-mnist-mini"),
-    "fashion-mnist-mini": DataSource("bundled", "fashion-mnist-mini"),
+    "bundled": DEFAULT_SOURCE,
+    "fashion-mnist-mini": DEFAULT_SOURCE,
     "shapes": DataSource("shapes"),
     "fashion-mnist": DataSource("idx", str(FULL_FASHION_MNIST_DIR)),
 }
