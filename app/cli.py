@@ -29,9 +29,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] in ("-h", "--help"):
         _parser().print_help()
         return 0
+    if args and args[0] == "--version":
+        print(f"netcanvas {version()}")
+        return 0
     from app.gui import run_gui  # Qt only for the editor
 
     return run_gui(args[0] if args else None)
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("netcanvas")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
