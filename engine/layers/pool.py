@@ -110,36 +110,30 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
     return out[0] * out[1] * out[2] * k[0] * k[1]
 
 
-MAXPOOL2D = LayerSpec(
-    type_id="maxpool2d",
-    title="MaxPool2d",
-    category="Pooling",
-    summary="Keeps the largest value in each window, shrinking height and width.",
-    params=_pool_params(),
-    output_shape=_pool_shape_for("MaxPool2d"),
-    explain=_pool_explain_for("MaxPool2d", "maximum"),
-    receptive=_pool_receptive,
-    torch_module=_pool_torch_for("torch.nn.MaxPool2d"),
-    key_params=_pool_key,
-    id_prefix="pool",
-    warnings=_pool_warnings_for("MaxPool2d"),
-)
+def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -> LayerSpec:  # noqa: ANN001
+    """Max and average pooling share everything but the operation and its cost."""
+    return LayerSpec(
+        type_id=title.lower(),
+        title=title,
+        category="Pooling",
+        summary=summary,
+        params=_pool_params(),
+        output_shape=_pool_shape_for(title),
+        explain=_pool_explain_for(title, op),
+        count_macs=macs or (lambda i, o, p: 0),
+        receptive=_pool_receptive,
+        torch_module=_pool_torch_for(f"torch.nn.{title}"),
+        key_params=_pool_key,
+        id_prefix=id_prefix,
+        warnings=_pool_warnings_for(title),
+    )
 
-AVGPOOL2D = LayerSpec(
-    type_id="avgpool2d",
-    title="AvgPool2d",
-    category="Pooling",
-    summary="Replaces each window by its average, shrinking height and width.",
-    params=_pool_params(),
-    output_shape=_pool_shape_for("AvgPool2d"),
-    explain=_pool_explain_for("AvgPool2d", "average"),
-    count_macs=_avg_macs,
-    receptive=_pool_receptive,
-    torch_module=_pool_torch_for("torch.nn.AvgPool2d"),
-    key_params=_pool_key,
-    id_prefix="avgpool",
-    warnings=_pool_warnings_for("AvgPool2d"),
-)
+
+MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
+                         "Keeps the largest value in each window, shrinking height and width.", "pool")
+AVGPOOL2D = _window_pool("AvgPool2d", "average",
+                         "Replaces each window by its average, shrinking height and width.", "avgpool",
+                         macs=_avg_macs)
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
