@@ -36,20 +36,6 @@ class CanvasBinding(QObject):
         scene.set_graph(doc.graph)
         scene.set_analysis(doc.analysis)
 
-    def unbind(self) -> None:
-        """Disconnect both directions (e.g. before the scene is shown another document)."""
-        doc, scene = self.doc, self.scene
-        doc.graphChanged.disconnect(self._on_graph_changed)
-        doc.analysisChanged.disconnect(self._on_analysis_changed)
-        doc.projectReplaced.disconnect(self._on_project_replaced)
-        scene.nodeDropped.disconnect(self._on_node_dropped)
-        scene.connectRequested.disconnect(self._on_connect_requested)
-        scene.reconnectRequested.disconnect(self._on_reconnect_requested)
-        scene.nodesMoved.disconnect(self._on_nodes_moved)
-        scene.deleteRequested.disconnect(self._on_delete_requested)
-        scene.edgesDeleteRequested.disconnect(self._on_edges_delete_requested)
-        scene.connect_check = None
-
     def check_connect(self, source: str, target: str, port: int) -> str | None:
         """None when the link may be made, else the reason (hover feedback during a drag)."""
         try:

@@ -21,8 +21,15 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from app.data_controller import DataController, project_source
-from engine.data import ArrayDataset, DataError, DataSource, available_sources, detect_source
+from app.data_controller import DataController
+from engine.data import (
+    ArrayDataset,
+    DataError,
+    DataSource,
+    available_sources,
+    detect_source,
+    project_source,
+)
 from widgets.dataset_panel import DatasetPanel
 
 DOCK_KEY = "dataset"

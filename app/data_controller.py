@@ -27,7 +27,6 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.data import (
-    DEFAULT_SOURCE,
     ArrayDataset,
     DataError,
     DataSource,
@@ -54,15 +53,6 @@ def channel_summary(x_train: np.ndarray) -> ChannelSummary:
     """Per-channel mean/std on the 0-1 scale (numpy only: no torch in the GUI thread)."""
     stats = compute_stats(x_train)
     return ChannelSummary(tuple(stats.mean), tuple(stats.std))
-
-
-def project_source(data: dict[str, Any] | None) -> DataSource:
-    """The project's data source (the bundled mini set when none is stored).
-
-    Mirrors engine.session.data_source without importing it: that module pulls in torch.
-    """
-    raw = (data or {}).get("source")
-    return DataSource.from_dict(raw) if raw else DEFAULT_SOURCE
 
 
 def _load_task(request_id: int, source: DataSource) -> tuple[str, int, Any, Any]:

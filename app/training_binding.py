@@ -23,7 +23,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from app.training_controller import PAUSED, STOPPING, TRAINING, TrainingController
-from engine.data import DEFAULT_SOURCE, DataError, DataSource
+from engine.data import DataError, project_source
 from engine.graph import Graph
 from widgets.colors import MUTED_TEXT
 from widgets.icons import icon
@@ -197,8 +197,7 @@ class TrainingBinding(QObject):
         if dataset is None:
             return None
         try:
-            wanted = DataSource.from_dict((self.doc.project.data or {}).get("source")
-                                          or DEFAULT_SOURCE.to_dict())
+            wanted = project_source(self.doc.project.data)
         except DataError:
             return None  # the worker reports the bad record in its own words
         return dataset if dataset.source == wanted else None

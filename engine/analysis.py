@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.graph import CycleError, Graph
-from engine.layers import Shape, ShapeError, fmt_shape, get_spec
+from engine.layers import Shape, ShapeError, fmt_shape
 from engine.layers.io import input_shape as input_node_shape
 
 BYTES_PER_VALUE = 4  # float32 activations
@@ -311,7 +311,3 @@ def explain(graph: Graph, analysis: Analysis, node_id: str) -> list[str]:
         rf = res.receptive_field
         lines.append(f"receptive field: each output value sees {rf[0]}x{rf[1]} input pixels")
     return lines
-
-
-def spec_title(type_id: str) -> str:
-    return get_spec(type_id).title

@@ -315,18 +315,6 @@ class Graph:
         g.edges = list(self.edges)
         return g
 
-    def clear(self) -> None:
-        self.nodes.clear()
-        self.edges.clear()
-        self._emit(GraphChange("reset"))
-
-    def replace_with(self, other: Graph) -> None:
-        """Take over another graph's nodes and edges, keeping this graph's listeners."""
-        self.nodes = {k: Node(n.id, n.type_id, dict(n.params), n.position)
-                      for k, n in other.nodes.items()}
-        self.edges = list(other.edges)
-        self._emit(GraphChange("reset", detail=tuple(self.nodes)))
-
     def ids_of_type(self, type_id: str) -> list[str]:
         return [n.id for n in self.nodes.values() if n.type_id == type_id]
 

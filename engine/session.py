@@ -6,15 +6,12 @@ train exactly the same thing. Every problem is a SessionError with one clear sen
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from engine.analysis import Analysis, analyse
 from engine.checkpoint import Checkpoint
 from engine.data import (
-    DEFAULT_SOURCE,
     ArrayDataset,
     DataError,
     DataSource,
@@ -23,6 +20,7 @@ from engine.data import (
     augment_batch,
     load_dataset,
     prepare,
+    project_source,
 )
 from engine.model import BuildError, build_model
 from engine.project import Project
@@ -46,20 +44,11 @@ class RunSetup:
     model: Any  # torch.fx.GraphModule
 
 
-def data_source(project: Project, base_dir: str | os.PathLike[str] | None = None) -> DataSource:
-    """The project's dataset; a relative path is taken relative to the project's folder."""
-    raw = project.data.get("source") if project.data else None
-    if not raw:
-        return DEFAULT_SOURCE
+def data_source(project: Project) -> DataSource:
     try:
-        source = DataSource.from_dict(raw)
+        return project_source(project.data)
     except DataError as exc:
         raise SessionError(str(exc)) from None
-    if base_dir is not None and source.path and source.kind not in ("bundled", "shapes"):
-        path = Path(source.path)
-        if not path.is_absolute():
-            source = DataSource(source.kind, str(Path(base_dir) / path))
-    return source
 
 
 def preprocessing(project: Project) -> Preprocessing:
@@ -81,23 +70,21 @@ def train_settings(project: Project, overrides: dict[str, Any] | None = None) ->
     return settings
 
 
-def load_project_data(project: Project,
-                      base_dir: str | os.PathLike[str] | None = None) -> ArrayDataset:
+def load_project_data(project: Project) -> ArrayDataset:
     try:
-        return load_dataset(data_source(project, base_dir))
+        return load_dataset(data_source(project))
     except DataError as exc:
         raise SessionError(str(exc)) from None
 
 
 def prepare_run(project: Project, dataset: ArrayDataset | None = None,
-                overrides: dict[str, Any] | None = None,
-                base_dir: str | os.PathLike[str] | None = None) -> RunSetup:
+                overrides: dict[str, Any] | None = None) -> RunSetup:
     """Check the network against the data and build everything a Trainer needs.
 
     The model's initial weights come from the settings' seed, so the same project trains
     the same way in the editor and from the command line."""
     settings = train_settings(project, overrides)
-    dataset = dataset if dataset is not None else load_project_data(project, base_dir)
+    dataset = dataset if dataset is not None else load_project_data(project)
     analysis = analyse(project.graph, dataset.image_shape, dataset.num_classes)
     if not analysis.valid:
         raise SessionError("The network cannot be trained yet: " + " ".join(analysis.errors))

@@ -12,6 +12,7 @@ from engine.data.dataset import (
     DataSource,
     available_sources,
     load_dataset,
+    project_source,
 )
 from engine.data.detect import detect_source
 from engine.data.stats import ChannelStats, compute_stats
@@ -35,6 +36,7 @@ __all__ = [
     "compute_stats",
     "detect_source",
     "load_dataset",
+    "project_source",
     "prepare",
     "split_train_val",
     "to_tensor",

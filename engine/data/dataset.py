@@ -74,6 +74,13 @@ class DataSource:
 DEFAULT_SOURCE = DataSource("bundled", "fashion-mnist-mini")
 
 
+def project_source(data: dict[str, Any] | None) -> DataSource:
+    """The data source a project's "data" record names; the bundled subset when it names none.
+    Raises DataError for a malformed record."""
+    raw = (data or {}).get("source")
+    return DataSource.from_dict(raw) if raw else DEFAULT_SOURCE
+
+
 @dataclass
 class ArrayDataset:
     """A whole data set in memory: images are (N, C, H, W) uint8 or float32."""
