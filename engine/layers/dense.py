@@ -12,14 +12,12 @@ from engine.layers.spec import (
     ShapeError,
     fmt_int,
     fmt_shape,
+    numel,
 )
 
 
 def _flatten_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
-    n = 1
-    for d in inputs[0]:
-        n *= d
-    return (n,)
+    return (numel(inputs[0]),)
 
 
 def _flatten_explain(inputs: list[Shape], out: Shape, p: Params) -> list[str]:
@@ -43,9 +41,7 @@ FLATTEN = LayerSpec(
 def _linear_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
     shape = inputs[0]
     if len(shape) != 1:
-        n = 1
-        for d in shape:
-            n *= d
+        n = numel(shape)
         raise ShapeError(
             f"Linear '{name}' needs a flat vector but receives {fmt_shape(shape)}. "
             f"Insert a Flatten before it (it would give {fmt_int(n)} features)."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.layers.spec import INT, LayerSpec, Param, Params, Shape, ShapeError, fmt_shape
+from engine.layers.spec import INT, LayerSpec, Param, Params, Shape, ShapeError, fmt_shape, numel
 
 
 def _inputs_text(inputs: list[Shape]) -> str:
@@ -37,12 +37,6 @@ def _concat_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
 _PORTS = Param("inputs", INT, 2, "Inputs", "How many branches join here.", 2, 8)
 
 
-def _numel(shape: Shape) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
-
 
 ADD = LayerSpec(
     type_id="add",
@@ -53,7 +47,7 @@ ADD = LayerSpec(
     output_shape=_add_shape,
     explain=lambda i, o, p: [
         f"element-wise sum of {len(i)} inputs, each {fmt_shape(o)}; no parameters"],
-    count_macs=lambda i, o, p: _numel(o) * (len(i) - 1),
+    count_macs=lambda i, o, p: numel(o) * (len(i) - 1),
     torch_module=lambda i, p: ("engine.modules.Add", {}),
     inputs="inputs",
     id_prefix="add",

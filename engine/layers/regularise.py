@@ -12,6 +12,7 @@ from engine.layers.spec import (
     Shape,
     ShapeError,
     fmt_shape,
+    numel,
 )
 
 
@@ -92,17 +93,11 @@ def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) 
         output_shape=_need_rank(title, rank, hint),
         explain=_bn_explain,
         count_params=_bn_params,
-        count_macs=lambda i, o, p: _numel(o),
+        count_macs=lambda i, o, p: numel(o),
         torch_module=lambda i, p: (cls, {"num_features": i[0][0], "affine": p["affine"]}),
         id_prefix="bn",
     )
 
-
-def _numel(shape: Shape) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
 
 
 BATCHNORM2D = _bn("batchnorm2d", "BatchNorm2d", 3, "torch.nn.BatchNorm2d",

@@ -180,6 +180,14 @@ class LayerSpec:
         return {p.name: p.to_json(params[p.name]) for p in self.params if p.name in params}
 
 
+def numel(shape: Shape) -> int:
+    """Values in one sample of this shape: 32x7x7 -> 1,568."""
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def fmt_shape(shape: Shape | None) -> str:
     """(32, 28, 28) -> '32x28x28'; (10,) -> '10'."""
     if shape is None:
