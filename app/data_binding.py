@@ -17,11 +17,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from app.data_controller import DataController
+from app.host import WindowHost
 from engine.data import (
     ArrayDataset,
     DataError,
@@ -163,18 +164,7 @@ def project_source_or_none(data: dict[str, Any] | None) -> DataSource | None:
         return None
 
 
-def _place_dock(window: Any, dock: QDockWidget) -> None:
-    """Beside the inspector as a tab, unless a saved layout put it somewhere else."""
-    inspector = getattr(window, "docks", {}).get("inspector")
-    if inspector is None or dock.isFloating():
-        return
-    if (window.dockWidgetArea(dock) == window.dockWidgetArea(inspector)
-            and dock not in window.tabifiedDockWidgets(inspector)):
-        window.tabifyDockWidget(inspector, dock)
-        inspector.raise_()
-
-
-def install_data_panel(window: Any, doc: Any) -> DataBinding:
+def install_data_panel(window: WindowHost | None, doc: Any) -> DataBinding:
     """Add the Dataset dock and the Network ▸ Choose dataset… entry; load the project's data.
 
     `window` is the MainWindow (add_dock, actions, menus); None gives a binding without a
@@ -184,17 +174,14 @@ def install_data_panel(window: Any, doc: Any) -> DataBinding:
     parent = window if isinstance(window, QObject) else None
     binding = DataBinding(doc, panel, DataController(doc, parent), parent)
     if window is not None:
-        binding.dock = window.add_dock(DOCK_KEY, DOCK_TITLE, panel,
-                                       Qt.DockWidgetArea.RightDockWidgetArea)
-        _place_dock(window, binding.dock)
+        binding.dock = window.add_tab_beside(DOCK_KEY, DOCK_TITLE, panel)
         action = QAction("Choose &dataset…", window)
         action.setObjectName(f"action_{ACTION_KEY}")
         action.setStatusTip("Pick the images to train on and how to preprocess them")
         action.triggered.connect(binding.show_panel)
         window.actions[ACTION_KEY] = action
-        menu = window.menus.get("network") if hasattr(window, "menus") else None
-        if menu is not None:
-            menu.addSeparator()
-            menu.addAction(action)
+        menu = window.menus["network"]
+        menu.addSeparator()
+        menu.addAction(action)
     binding.load_project_data()
     return binding

@@ -1,6 +1,6 @@
 """`netcanvas train PROJECT`: the editor's training run without the GUI.
 
-It goes through the same engine.session.prepare_run / make_trainer as the editor, so a
+It goes through the same engine.training.session.prepare_run / make_trainer as the editor, so a
 project trains identically in both. Exit codes: 0 trained to the end, 1 the network
 cannot be trained or training failed, 2 bad input (project, data, option, checkpoint),
 130 stopped with Ctrl+C. Whatever happened after training started, the out folder gets
@@ -28,8 +28,8 @@ from engine.project import Project, ProjectError, load_project, save_project
 
 if TYPE_CHECKING:  # torch-heavy; imported for real only once training is sure to start
     from engine.data import ArrayDataset
-    from engine.session import RunSetup
     from engine.training import Trainer
+    from engine.training.session import RunSetup
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -151,7 +151,7 @@ def _load_inputs(ns: argparse.Namespace) -> tuple[Project, ArrayDataset]:
         project = load_project(ns.project)
     except ProjectError as exc:
         raise _Abort(EXIT_USAGE, str(exc)) from None
-    from engine.session import SessionError, data_source
+    from engine.training.session import SessionError, data_source
 
     try:
         source = detect_source(ns.data) if ns.data else data_source(project)
@@ -169,7 +169,7 @@ def _overrides(ns: argparse.Namespace) -> dict[str, Any]:
 
 
 def _prepare(project: Project, dataset: ArrayDataset, ns: argparse.Namespace) -> RunSetup:
-    from engine.session import SessionError, prepare_run, preprocessing, train_settings
+    from engine.training.session import SessionError, prepare_run, preprocessing, train_settings
 
     overrides = _overrides(ns)
     try:
@@ -199,9 +199,9 @@ def _prepare(project: Project, dataset: ArrayDataset, ns: argparse.Namespace) ->
 
 
 def _make_trainer(setup: RunSetup, ns: argparse.Namespace) -> Trainer:
-    from engine.checkpoint import CheckpointError, load_checkpoint
-    from engine.session import SessionError, make_trainer
-    from engine.train_control import TrainControl
+    from engine.training.checkpoint import CheckpointError, load_checkpoint
+    from engine.training.control import TrainControl
+    from engine.training.session import SessionError, make_trainer
 
     checkpoint = None
     if ns.resume:

@@ -138,6 +138,19 @@ class MainWindow(QMainWindow):
             self.restoreDockWidget(dock)
         return dock
 
+    def add_tab_beside(self, key: str, title: str, widget: QWidget,
+                       beside: str = "inspector") -> QDockWidget:
+        """A panel added as a tab beside dock `beside`, which stays in front; a saved
+        layout restored later (or a floating dock) keeps the place the user gave it."""
+        dock = self.add_dock(key, title, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        other = self.docks.get(beside)
+        if (other is not None and not dock.isFloating()
+                and self.dockWidgetArea(dock) == self.dockWidgetArea(other)
+                and dock not in self.tabifiedDockWidgets(other)):
+            self.tabifyDockWidget(other, dock)
+            other.raise_()
+        return dock
+
     def _connect(self) -> None:
         doc = self.doc
         doc.dirtyChanged.connect(self._update_title)

@@ -107,7 +107,7 @@ class TrainingBinding(QObject):
         self._panel_layout.setSpacing(2)
         self._panel_layout.addWidget(self.progress)
         self._panel_layout.addWidget(self.plot_placeholder, 1)
-        self.dock = window.add_dock("training", "Training", self.panel,  # type: ignore[attr-defined]
+        self.dock = window.add_dock("training", "Training", self.panel,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.settings_panel = TrainSettingsPanel()
@@ -115,16 +115,11 @@ class TrainingBinding(QObject):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.settings_panel)
-        self.settings_dock = window.add_dock(  # type: ignore[attr-defined]
-            "train_settings", "Training Settings", scroll, Qt.DockWidgetArea.RightDockWidgetArea)
-        inspector = getattr(window, "docks", {}).get("inspector")
-        if inspector is not None:  # a saved layout, restored later, takes precedence
-            window.tabifyDockWidget(inspector, self.settings_dock)
-            inspector.raise_()  # the inspector stays in front; the menu entry raises settings
+        self.settings_dock = window.add_tab_beside("train_settings", "Training Settings", scroll)
         self._set_dark(is_dark())
 
     def _wire_actions(self) -> None:
-        actions: dict[str, QAction] = self.window.actions  # type: ignore[attr-defined]
+        actions: dict[str, QAction] = self.window.actions
         self.train_action, self.pause_action = actions["train"], actions["pause"]
         self.stop_action = actions["stop"]
         self.train_action.triggered.connect(self.train)
@@ -136,10 +131,9 @@ class TrainingBinding(QObject):
         self.settings_action.setStatusTip("Optimizer, learning rate, L2 penalty, loss, epochs…")
         self.settings_action.triggered.connect(self.show_settings)
         actions["train_settings"] = self.settings_action
-        menu = getattr(self.window, "menus", {}).get("train")
-        if menu is not None:
-            menu.addSeparator()
-            menu.addAction(self.settings_action)
+        menu = self.window.menus["train"]
+        menu.addSeparator()
+        menu.addAction(self.settings_action)
 
     def _connect(self) -> None:
         c, doc = self.controller, self.doc
@@ -346,11 +340,7 @@ class TrainingBinding(QObject):
         action.setStatusTip(tip)
 
     def _message(self, text: str) -> None:
-        show = getattr(self.window, "show_message", None)
-        if callable(show):
-            show(text)
-        else:
-            self.window.statusBar().showMessage(text, 5000)
+        self.window.show_message(text)
 
     def _set_dark(self, dark: bool) -> None:
         self.progress.set_dark(dark)

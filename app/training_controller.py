@@ -26,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 
 from engine.project import Project
-from engine.train_events import (
+from engine.training.events import (
     BatchEnd,
     EpochEnd,
     Failed,
@@ -44,14 +44,14 @@ EMIT_INTERVAL_S = 1 / 8
 SHUTDOWN_WAIT_MS = 30_000
 # Imported by warm_up(): torch and the training engine, then the optimizer machinery
 # (the first optimizer imports torch._dynamo, ~0.8 s, which would otherwise land on Train).
-ENGINE_MODULES = ("torch", "engine.session")
+ENGINE_MODULES = ("torch", "engine.training.session")
 
 IDLE, PREPARING, TRAINING, PAUSED, STOPPING = "idle", "preparing", "training", "paused", "stopping"
 
 
 class _ControlRelay:
     """The GUI thread's handle on the engine's TrainControl, which the worker creates:
-    importing engine.train_control imports torch, and that must never happen on the GUI
+    importing engine.training.control imports torch, and that must never happen on the GUI
     thread (a second-long freeze). Requests made before the worker has it are replayed."""
 
     def __init__(self) -> None:
@@ -156,8 +156,8 @@ class _RunThread(QThread):
         """Data, model and Trainer from the project snapshot; None when it cannot start."""
         # Imported here, in the worker: torch's import and the first optimizer's
         # torch._dynamo import hold the GIL for long stretches.
-        from engine.session import SessionError, make_trainer, prepare_run
-        from engine.train_control import TrainControl
+        from engine.training.control import TrainControl
+        from engine.training.session import SessionError, make_trainer, prepare_run
 
         assert self._project is not None
         control = TrainControl()
@@ -230,7 +230,7 @@ def _warm_up_thread(modules: tuple[str, ...]) -> None:
 class TrainingController(QObject):
     """Runs one training at a time; see the module docstring for the threading rules."""
 
-    started = Signal(object)  # engine.train_events.Started
+    started = Signal(object)  # engine.training.events.Started
     progress = Signal(object)  # list[BatchEnd] since the previous emit, oldest first
     epochEnded = Signal(object)  # EpochEnd  # noqa: N815 - Qt naming
     paused = Signal()

@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch  # after the data check, so a missing data set answers at once
 
-    from engine.session import prepare_run
     from engine.training import EpochEnd, Failed, Finished, Trainer
+    from engine.training.session import prepare_run
 
     torch.set_num_threads(args.threads)
     project = load_template("fashion_two_conv")

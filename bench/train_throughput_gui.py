@@ -55,9 +55,9 @@ def main() -> int:
     from train_throughput import iterate_events, measure_trainer
 
     from engine.model import build_model
-    from engine.session import prepare_run
     from engine.templates import load_template
-    from engine.train_settings import TrainSettings
+    from engine.training.session import prepare_run
+    from engine.training.settings import TrainSettings
 
     app = make_app(["netcanvas"])
     window = create_main_window(None, app)

@@ -8,8 +8,10 @@ each layer a submodule named by its node id, so probes and exporters can find it
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import torch
 from torch import fx, nn
 
@@ -102,3 +104,19 @@ def _to_meta(model: fx.GraphModule) -> fx.GraphModule:
 
     clone = copy.deepcopy(model)
     return clone.to("meta")
+
+
+def model_weights(model: nn.Module) -> dict[str, np.ndarray]:
+    """The model's state_dict as numpy copies (plain data: see engine.weights)."""
+    return {name: t.detach().cpu().numpy().copy() for name, t in model.state_dict().items()}
+
+
+def load_weights_into(model: nn.Module, weights: Mapping[str, np.ndarray],
+                      source: str = "the weights") -> None:
+    """Load numpy weights into `model`; WeightsError (one sentence) when they do not fit."""
+    from engine.weights import check_fit
+
+    state = model.state_dict()
+    check_fit(weights, {name: tuple(t.shape) for name, t in state.items()}, source)
+    model.load_state_dict({name: torch.from_numpy(np.array(weights[name])).to(t.device)
+                           for name, t in state.items()})

@@ -18,7 +18,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont, QValidator
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from engine.train_settings import SettingsError, TrainSettings
+from engine.training.settings import SettingsError, TrainSettings
 from widgets.colors import ERROR, MUTED_TEXT
 from widgets.param_editors import INT_LIMIT, ComboBox, DoubleSpinBox, SpinBox
 from widgets.theme import is_dark

@@ -48,7 +48,7 @@ ADD = LayerSpec(
     explain=lambda i, o, p: [
         f"element-wise sum of {len(i)} inputs, each {fmt_shape(o)}; no parameters"],
     count_macs=lambda i, o, p: numel(o) * (len(i) - 1),
-    torch_module=lambda i, p: ("engine.modules.Add", {}),
+    torch_module=lambda i, p: ("engine.layers.modules.Add", {}),
     inputs="inputs",
     id_prefix="add",
 )
@@ -62,7 +62,7 @@ CONCAT = LayerSpec(
     output_shape=_concat_shape,
     explain=lambda i, o, p: [
         " + ".join(str(s[0]) for s in i) + f" = {o[0]} channels; no parameters"],
-    torch_module=lambda i, p: ("engine.modules.Concat", {}),
+    torch_module=lambda i, p: ("engine.layers.modules.Concat", {}),
     inputs="inputs",
     id_prefix="concat",
 )

@@ -16,7 +16,7 @@ from app.training_controller import _LIVE, IDLE, TrainingController
 from engine.data import ArrayDataset, DataSource
 from engine.graph import Graph
 from engine.project import Project
-from engine.train_events import BatchEnd, EpochEnd, Finished, ProbeResult, Started
+from engine.training.events import BatchEnd, EpochEnd, Finished, ProbeResult, Started
 
 WAIT_MS = 30_000  # the first run in a process imports torch; only reached when broken
 SAMPLES, CLASSES, SIDE = 256, 3, 8
@@ -223,8 +223,8 @@ def test_shutdown_mid_run_joins_the_thread(qtbot, controller: TrainingController
 
 def test_run_trainer_iterates_a_prebuilt_trainer(qtbot, controller: TrainingController) -> None:
     from engine.model import build_model
-    from engine.session import prepare_run
     from engine.training import Trainer, TrainSettings
+    from engine.training.session import prepare_run
 
     setup = prepare_run(tiny_project(), tiny_dataset())
     data = setup.data

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import torch
 
-from engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from engine.training import (
     BatchEnd,
     EpochEnd,
@@ -17,6 +16,7 @@ from engine.training import (
     TrainError,
     TrainSettings,
 )
+from engine.training.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from tests.engine.training_helpers import (
     assert_same_state,
     conv_net,

@@ -193,7 +193,7 @@ def test_ctrl_c_stops_cleanly_and_writes_outputs(files: tuple[Path, Path], tmp_p
 
 
 def test_progress_line_on_a_terminal() -> None:
-    from engine.train_events import BatchEnd, EpochEnd
+    from engine.training.events import BatchEnd, EpochEnd
 
     stream = io.StringIO()
     printer = headless.ProgressPrinter(stream, epochs=2, interactive=True)

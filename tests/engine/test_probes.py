@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import fx, nn
 
-from engine.probes import (
+from engine.inspect.probes import (
     ProbeError,
     feature_maps,
     grad_norms,

@@ -6,7 +6,6 @@ import pytest
 import torch
 from torch import Tensor, nn
 
-from engine.train_optim import learning_rate_at
 from engine.training import (
     BatchEnd,
     EpochEnd,
@@ -16,6 +15,7 @@ from engine.training import (
     Trainer,
     TrainSettings,
 )
+from engine.training.optim import learning_rate_at
 from tests.engine.training_helpers import (
     assert_same_state,
     blobs,

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from engine.losses import (
+from engine.training.losses import (
     cross_entropy,
     get_loss,
     l2_penalty,

@@ -7,8 +7,8 @@ import json
 import pytest
 import torch
 
-from engine.train_settings import SettingsError, TrainError, TrainSettings
 from engine.training import Trainer
+from engine.training.settings import SettingsError, TrainError, TrainSettings
 from tests.engine.training_helpers import blobs, mlp
 
 

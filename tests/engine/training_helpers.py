@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from engine.train_events import Event
+from engine.training.events import Event
 
 
 def blobs(n: int = 256, seed: int = 0) -> tuple[Tensor, Tensor]:

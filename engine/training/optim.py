@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from engine.train_settings import TrainError, TrainSettings
+from engine.training.settings import TrainError, TrainSettings
 
 
 def build_optimizer(model: nn.Module, settings: TrainSettings) -> torch.optim.Optimizer:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.analysis import Analysis, analyse
-from engine.checkpoint import Checkpoint
 from engine.data import (
     ArrayDataset,
     DataError,
@@ -24,9 +23,10 @@ from engine.data import (
 )
 from engine.model import BuildError, build_model
 from engine.project import Project
-from engine.train_control import TrainControl
-from engine.train_settings import TrainError, TrainSettings
-from engine.training import Trainer
+from engine.training.checkpoint import Checkpoint
+from engine.training.control import TrainControl
+from engine.training.loop import Trainer
+from engine.training.settings import TrainError, TrainSettings
 
 
 class SessionError(Exception):

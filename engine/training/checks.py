@@ -12,8 +12,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from engine.checkpoint import Checkpoint
-from engine.train_settings import TrainError, TrainSettings
+from engine.training.checkpoint import Checkpoint
+from engine.training.settings import TrainError, TrainSettings
 
 
 def resolve_device(name: str) -> torch.device:

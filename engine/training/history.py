@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from engine.train_events import EpochEnd
+from engine.training.events import EpochEnd
 
 STEP_KEYS = ("step", "loss", "data_loss", "l2_penalty", "accuracy", "lr")
 

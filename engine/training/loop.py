@@ -19,10 +19,9 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from engine.checkpoint import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from engine.losses import evaluate_model, get_loss, l2_penalty
-from engine.probes import ProbeError, run_probe
-from engine.train_checks import (
+from engine.inspect.probes import ProbeError, run_probe
+from engine.training.checkpoint import Checkpoint, save_checkpoint
+from engine.training.checks import (
     check_data,
     check_resumable,
     check_scores,
@@ -33,8 +32,8 @@ from engine.train_checks import (
     resolve_device,
     weights_finite,
 )
-from engine.train_control import TrainControl
-from engine.train_events import (
+from engine.training.control import TrainControl
+from engine.training.events import (
     BatchEnd,
     EpochEnd,
     Event,
@@ -45,21 +44,16 @@ from engine.train_events import (
     Resumed,
     Started,
 )
-from engine.train_history import EpochTotals, History
-from engine.train_optim import (
+from engine.training.history import EpochTotals, History
+from engine.training.losses import evaluate_model, get_loss, l2_penalty
+from engine.training.optim import (
     apply_hyperparameters,
     augment_seed,
     build_optimizer,
     epoch_seed,
     learning_rate_at,
 )
-from engine.train_settings import SettingsError, TrainError, TrainSettings
-
-__all__ = [
-    "BatchEnd", "Checkpoint", "CheckpointError", "EpochEnd", "Event", "Failed", "Finished",
-    "Paused", "ProbeResult", "Resumed", "SettingsError", "Started", "TrainControl",
-    "TrainError", "TrainSettings", "Trainer", "load_checkpoint",
-]  # fmt: skip
+from engine.training.settings import TrainError, TrainSettings
 
 Augment = Callable[[Tensor, torch.Generator], Tensor]
 # While paused the loop wakes this often even without requests; requests wake it at once.

@@ -17,7 +17,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from engine.train_settings import TrainError
+from engine.training.settings import TrainError
 
 FORMAT_NAME = "netcanvas-checkpoint"
 FORMAT_VERSION = 1

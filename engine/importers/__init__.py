@@ -1,0 +1,1 @@
+"""Importers: files from other tools (ONNX) -> a NetCanvas graph plus weights."""
