@@ -78,8 +78,8 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     """The dataset and training panels, composed here so the window itself stays usable
     (and quick to test) without them. The training run takes the data set the dataset
     panel already holds in memory."""
-    from app.data_binding import install_data_panel
-    from app.training_binding import install_training
+    from app.panels.data.binding import install_data_panel
+    from app.panels.training.binding import install_training
 
     data = install_data_panel(window, window.doc)
     training = install_training(window, window.doc)

@@ -7,7 +7,7 @@ imported where the job runs, never here.
 
 Where jobs run is this module's business alone; callers see `submit()` and three signals.
 Today: a Python worker thread that touches no Qt object, its results drained from a queue
-by a main-thread timer (the data loader's pattern, see app/data_controller.py).
+by a main-thread timer (the data loader's pattern, see app/panels/data/controller.py).
 
 A job that wants to report progress takes a `progress` keyword: a callable
 `progress(fraction: float, text: str)` that may be called from the worker.

@@ -21,10 +21,10 @@ from app.actions import (
     show_about,
     show_quick_tour,
 )
-from app.canvas_binding import bind_canvas
+from app.bindings.canvas import bind_canvas
+from app.bindings.inspector import bind_inspector
 from app.document import PASTE_OFFSET, Document
 from app.file_controller import FileController
-from app.inspector_binding import bind_inspector
 from app.settings import LAYOUT_VERSION, AppSettings
 from engine.analysis import Analysis
 from engine.graph import GraphError

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.canvas_binding import bind_canvas  # noqa: E402
+from app.bindings.canvas import bind_canvas  # noqa: E402
 from app.document import Document  # noqa: E402
 from engine.graph import Graph  # noqa: E402
 from engine.project import Project  # noqa: E402

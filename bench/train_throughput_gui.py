@@ -13,7 +13,7 @@ headless first, ...) so machine noise hits both alike. Target: GUI >= 0.95 x hea
                                                     [--clock wall|cpu]
 
 --threads defaults to what the editor's "Auto" uses (every core but one; see
-app/training_binding.editor_threads).
+app/panels/training/binding.editor_threads).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from app.gui import create_main_window, make_app
-    from app.training_binding import editor_threads
+    from app.panels.training.binding import editor_threads
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)

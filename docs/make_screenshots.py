@@ -67,7 +67,7 @@ def main() -> int:
     QApplication.processEvents()
     # The training panel imports torch on a background thread a moment after start; let it
     # finish before the interpreter shuts down, or its late imports fail noisily.
-    from app import training_controller
+    from app.panels.training import controller as training_controller
 
     warm = getattr(training_controller, "_warm_thread", None)
     if warm is not None:

@@ -1,6 +1,6 @@
 """The Dataset panel: pick a data set, see what is in it, set its preprocessing.
 
-It shows and emits; it owns no state. The app layer (app/data_binding.py) loads data sets,
+It shows and emits; it owns no state. The app layer (app/panels/data/binding.py) loads data sets,
 feeds them in with `set_dataset`, and stores the user's choices in the project. The
 preprocessing settings travel as the plain dict of engine.data.Preprocessing.to_dict(),
 so this module stays free of torch (which that class imports).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
 
-from app.canvas_binding import bind_canvas
+from app.bindings.canvas import bind_canvas
 from app.document import Document
 from engine.graph import Edge
 from engine.project import Project

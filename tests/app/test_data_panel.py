@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.data_binding import DataBinding, install_data_panel
-from app.data_controller import DataController, channel_summary
 from app.document import Document
+from app.panels.data.binding import DataBinding, install_data_panel
+from app.panels.data.controller import DataController, channel_summary
 from engine.data import DataSource, Preprocessing, compute_stats
 from engine.templates import load_template
 

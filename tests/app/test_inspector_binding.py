@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.bindings.inspector import bind_inspector
 from app.document import Document
-from app.inspector_binding import bind_inspector
 from engine.templates import load_template
 from widgets.inspector import Inspector
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from app.training_controller import _LIVE, IDLE, TrainingController
+from app.panels.training.controller import _LIVE, IDLE, TrainingController
 from engine.data import ArrayDataset, DataSource
 from engine.graph import Graph
 from engine.project import Project

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.gui import create_main_window
 from app.main_window import MainWindow
-from app.training_binding import TrainingBinding, editor_threads
-from app.training_controller import _LIVE
+from app.panels.training.binding import TrainingBinding, editor_threads
+from app.panels.training.controller import _LIVE
 from engine.project import Project
 from tests.app.test_training_controller import tiny_dataset, tiny_graph, write_tiny_npz
 from widgets.train_settings_panel import TrainSettingsPanel

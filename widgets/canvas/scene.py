@@ -1,7 +1,7 @@
 """The canvas scene: a mirror of the engine graph, one item per node and per edge.
 
 It never edits the graph. Gestures come out as signals (nodeDropped, connectRequested,
-nodesMoved, ...) that app/canvas_binding.py turns into undoable Document edits; the
+nodesMoved, ...) that app/bindings/canvas.py turns into undoable Document edits; the
 resulting GraphChange notifications come back in through `on_graph_change`.
 """
 

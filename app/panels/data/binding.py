@@ -21,8 +21,8 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog
 
-from app.data_controller import DataController
 from app.host import WindowHost
+from app.panels.data.controller import DataController
 from engine.data import (
     ArrayDataset,
     DataError,

@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
-from app.training_controller import PAUSED, STOPPING, TRAINING, TrainingController
+from app.panels.training.controller import PAUSED, STOPPING, TRAINING, TrainingController
 from engine.data import DataError, project_source
 from engine.graph import Graph
 from widgets.colors import MUTED_TEXT

@@ -1,0 +1,1 @@
+"""Bindings: keep a view in step with the Document (canvas scene, inspector)."""

@@ -1,0 +1,1 @@
+"""The Dataset panel: choosing, loading and checking the data set."""

@@ -1,0 +1,1 @@
+"""The Training panel: settings, Train/Pause/Stop, progress and live plots."""

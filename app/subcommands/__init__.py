@@ -1,0 +1,1 @@
+"""One module per `netcanvas` subcommand (see app/cli.py for the protocol)."""
