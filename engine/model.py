@@ -120,3 +120,20 @@ def load_weights_into(model: nn.Module, weights: Mapping[str, np.ndarray],
     check_fit(weights, {name: tuple(t.shape) for name, t in state.items()}, source)
     model.load_state_dict({name: torch.from_numpy(np.array(weights[name])).to(t.device)
                            for name, t in state.items()})
+
+
+def model_from_project(project_text: str, weights: Mapping[str, np.ndarray] | None = None,
+                       where: str = "project") -> tuple[Any, fx.GraphModule]:
+    """(Project, model in eval mode) from a project's text (engine.project.dumps) and
+    optional numpy weights: the plain-data form in which one-shot jobs (inspection,
+    evaluation, export) receive the document. Without weights the model keeps the seeded
+    initial weights that training would start from."""
+    from engine.project import parse_project
+    from engine.training.session import seeded_model
+
+    project = parse_project(project_text, where)
+    model = seeded_model(project)
+    if weights is not None:
+        load_weights_into(model, weights)
+    model.eval()
+    return project, model

@@ -88,19 +88,27 @@ def prepare_run(project: Project, dataset: ArrayDataset | None = None,
     analysis = analyse(project.graph, dataset.image_shape, dataset.num_classes)
     if not analysis.valid:
         raise SessionError("The network cannot be trained yet: " + " ".join(analysis.errors))
-    import torch
-
-    torch.manual_seed(settings.seed)
-    try:
-        model = build_model(project.graph, analysis)
-    except BuildError as exc:
-        raise SessionError(str(exc)) from None
+    model = seeded_model(project, analysis, settings.seed)
     prep = preprocessing(project)
     try:
         data = prepare(dataset, prep)
     except DataError as exc:
         raise SessionError(str(exc)) from None
     return RunSetup(project, dataset, prep, data, settings, analysis, model)
+
+
+def seeded_model(project: Project, analysis: Any = None, seed: int | None = None) -> Any:
+    """The project's model with the initial weights its training starts from (the
+    settings' seed), so a run, an untrained inspection and an untrained export agree."""
+    import torch
+
+    if seed is None:
+        seed = train_settings(project).seed
+    torch.manual_seed(seed)
+    try:
+        return build_model(project.graph, analysis)
+    except BuildError as exc:
+        raise SessionError(str(exc)) from None
 
 
 def make_trainer(setup: RunSetup, control: TrainControl | None = None,

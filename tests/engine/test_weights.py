@@ -70,3 +70,22 @@ def test_mismatch_names_layer_and_both_shapes() -> None:
         check_fit({"fc.weight": np.zeros((5, 3072)), "fc.bias": np.zeros(10)}, expected)
     with pytest.raises(WeightsError, match="no entry 'fc.bias'"):
         check_fit({"fc.weight": np.zeros((10, 3072))}, expected)
+
+
+def test_model_from_project_matches_the_training_start_and_takes_weights() -> None:
+    from engine.model import model_from_project
+    from engine.project import dumps
+    from engine.training.session import seeded_model
+
+    project = load_template("lenet5")
+    text = dumps(project)
+    _, a = model_from_project(text)
+    start = seeded_model(project)
+    for x, y in zip(a.state_dict().values(), start.state_dict().values(), strict=True):
+        assert torch.equal(x, y)
+    trained = {k: v + 1.0 for k, v in model_weights(a).items() if v.dtype.kind == "f"}
+    trained.update({k: v for k, v in model_weights(a).items() if v.dtype.kind != "f"})
+    _, b = model_from_project(text, trained)
+    assert not b.training
+    w = next(iter(b.state_dict()))
+    assert np.array_equal(b.state_dict()[w].numpy(), trained[w])
