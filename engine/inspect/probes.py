@@ -8,6 +8,7 @@ Results are numpy copies, safe to hand to another thread.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-PROBE_KINDS = ("feature_maps", "grad_norms", "weights")
+from engine.inspect.kinds import PROBES
 
 
 class ProbeError(ValueError):
@@ -139,6 +140,22 @@ def weights(model: nn.Module, node_id: str) -> dict[str, np.ndarray]:
     return {name: _to_numpy(p) for name, p in module.named_parameters()}
 
 
+def probe_feature_maps(model: nn.Module, args: dict[str, Any], *, x_val: Tensor | None = None,
+                       x_train: Tensor | None = None) -> dict[str, Any]:
+    sample = resolve_sample(args.pop("sample", 0), x_val, x_train)
+    return feature_maps(model, sample, args.pop("node_ids", None))
+
+
+def probe_grad_norms(model: nn.Module, args: dict[str, Any], **_data: Tensor | None) -> dict[str, Any]:
+    return grad_norms(model, args.pop("node_ids", None))
+
+
+def probe_weights(model: nn.Module, args: dict[str, Any], **_data: Tensor | None) -> dict[str, Any]:
+    if "node_id" not in args:
+        raise ProbeError("A 'weights' probe needs node_id=<the node to read>.")
+    return weights(model, args.pop("node_id"))
+
+
 def run_probe(
     model: nn.Module,
     kind: str,
@@ -147,20 +164,15 @@ def run_probe(
     x_val: Tensor | None = None,
     x_train: Tensor | None = None,
 ) -> dict[str, Any]:
-    """Dispatch a probe request (the kwargs of TrainControl.request_probe)."""
-    args = dict(kwargs)
-    if kind == "feature_maps":
-        sample = resolve_sample(args.pop("sample", 0), x_val, x_train)
-        result: dict[str, Any] = feature_maps(model, sample, args.pop("node_ids", None))
-    elif kind == "grad_norms":
-        result = grad_norms(model, args.pop("node_ids", None))
-    elif kind == "weights":
-        if "node_id" not in args:
-            raise ProbeError("A 'weights' probe needs node_id=<the node to read>.")
-        result = weights(model, args.pop("node_id"))
-    else:
-        allowed = ", ".join(repr(k) for k in PROBE_KINDS)
+    """Dispatch a probe request (the kwargs of TrainControl.request_probe) to the function
+    engine.inspect.kinds names for its kind."""
+    if kind not in PROBES:
+        allowed = ", ".join(repr(k) for k in PROBES)
         raise ProbeError(f"Unknown probe kind {kind!r}; choose one of {allowed}.")
+    module_name, _, attr = PROBES[kind].partition(":")
+    probe = getattr(importlib.import_module(module_name), attr)
+    args = dict(kwargs)
+    result: dict[str, Any] = probe(model, args, x_val=x_val, x_train=x_train)
     if args:
         raise ProbeError(f"The {kind!r} probe does not take {', '.join(sorted(args))}.")
     return result

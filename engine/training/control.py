@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.inspect.probes import PROBE_KINDS
+from engine.inspect.kinds import PROBE_KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,6 +242,8 @@ class TrainingController(QObject):
     # has been joined, so is_running is already False when it arrives.
     stateChanged = Signal(str)  # noqa: N815
     warmedUp = Signal(bool)  # warm_up() finished; True when a CUDA device is usable  # noqa: N815
+    # Every engine event of a type not listed above (new kinds added by later features).
+    engineEvent = Signal(object)  # noqa: N815
 
     def __init__(self, parent: QObject | None = None,
                  emit_interval_s: float = EMIT_INTERVAL_S) -> None:
@@ -381,6 +383,8 @@ class TrainingController(QObject):
             self.probeResult.emit(event)
         elif isinstance(event, Finished):
             self.finished.emit(event)  # "idle" follows once the thread is joined
+        else:
+            self.engineEvent.emit(event)
 
     def _on_failed(self, message: str) -> None:
         self.failed.emit(message)
