@@ -318,6 +318,10 @@ class Graph:
     def ids_of_type(self, type_id: str) -> list[str]:
         return [n.id for n in self.nodes.values() if n.type_id == type_id]
 
+    def ids_with_role(self, role: str) -> list[str]:
+        """Node ids whose layer has this role (engine.layers.spec.ROLE_INPUT, ...)."""
+        return [n.id for n in self.nodes.values() if n.spec.role == role]
+
 
 def chain(types: Iterable[tuple[str, dict[str, Any]]], spacing: float = 120.0) -> Graph:
     """A straight-line graph from (type, params) pairs; handy for scripts and tests."""

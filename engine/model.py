@@ -17,6 +17,7 @@ from torch import fx, nn
 
 from engine.analysis import Analysis, analyse
 from engine.graph import Graph
+from engine.layers.spec import ROLE_INPUT
 
 
 class BuildError(Exception):
@@ -53,7 +54,7 @@ def build_model(graph: Graph, analysis: Analysis | None = None) -> fx.GraphModul
         if nid not in needed:
             continue
         node = graph.nodes[nid]
-        if node.type_id == "input":
+        if node.spec.role == ROLE_INPUT:
             values[nid] = fg.placeholder("x")
             continue
         root.add_module(nid, module_for(graph, analysis, nid))
