@@ -159,5 +159,6 @@ CONV2D = LayerSpec(
     torch_module=_conv_torch,
     key_params=_conv_key,
     id_prefix="conv",
+    glyph="conv",
     warnings=_conv_warnings,
 )

@@ -35,6 +35,7 @@ FLATTEN = LayerSpec(
     explain=_flatten_explain,
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
+    glyph="flatten",
 )
 
 
@@ -82,4 +83,6 @@ LINEAR = LayerSpec(
     ),
     key_params=lambda p: f"{p['units']} units",
     id_prefix="fc",
+    class_param="units",
+    glyph="linear",
 )

@@ -125,6 +125,7 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -
         torch_module=_pool_torch_for(f"torch.nn.{title}"),
         key_params=_pool_key,
         id_prefix=id_prefix,
+        glyph=title.lower().removesuffix("2d"),
         warnings=_pool_warnings_for(title),
     )
 
@@ -170,4 +171,5 @@ ADAPTIVE_AVGPOOL2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.AdaptiveAvgPool2d", {"output_size": tuple(p["output_size"])}),
     key_params=lambda p: "global" if p["output_size"] == (1, 1) else fmt_pair(p["output_size"]),
     id_prefix="gap",
+    glyph="gap",
 )

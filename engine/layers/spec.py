@@ -28,6 +28,19 @@ class ParamError(ValueError):
 INT, FLOAT, BOOL, CHOICE, PAIR, PADDING = "int", "float", "bool", "choice", "pair", "padding"
 PADDING_WORDS = ("same", "valid")
 
+# Roles: what a node is to the network as a whole. Analysis and model build ask the role,
+# never the type id (a renamed or imported layer type keeps working).
+ROLE_INPUT, ROLE_OUTPUT, ROLE_LAYER = "input", "output", "layer"
+
+# Traits: facts about a layer that checks need.
+# saturating: squashes its input into a bounded range, so its gradient fades (Sigmoid, Tanh).
+SATURATING = "saturating"
+# score_transparent: between a softmax and the Output it does not change what the values
+# mean, so checks look through it (Dropout).
+SCORE_TRANSPARENT = "score_transparent"
+# normalises_scores: turns scores into probabilities (Softmax); the loss must not get them.
+NORMALISES_SCORES = "normalises_scores"
+
 
 @dataclass(frozen=True)
 class Param:
@@ -147,6 +160,22 @@ class LayerSpec:
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).
     warnings: Callable[[str, list[Shape], Shape, Params], list[str]] = lambda n, i, o, p: []
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the node is to the network: ROLE_INPUT (data enters; built as the forward's
+    # argument, not a module), ROLE_OUTPUT (marks the class scores) or ROLE_LAYER.
+    role: str = ROLE_LAYER
+    # Trait names from the constants above (SATURATING, ...).
+    traits: frozenset[str] = frozenset()
+    # The int param that sets how many classes this node scores ("classes" on the Output,
+    # "units" on Linear), so a class-count fix can set it; None when it has none.
+    class_param: str | None = None
+    # For an Input: the params that make it produce a given sample shape (the one-click fix
+    # when the dataset disagrees); None for every other layer.
+    shape_fix: Callable[[Shape], dict[str, Any]] | None = None
+    # Glyph name of the palette/canvas icon (resources/icons/layer-<glyph>.svg).
+    glyph: str = "generic"
+
+    def has_trait(self, trait: str) -> bool:
+        return trait in self.traits
 
     def param(self, name: str) -> Param:
         for p in self.params:
