@@ -160,4 +160,5 @@ CONV2D = LayerSpec(
     key_params=_conv_key,
     id_prefix="conv",
     warnings=_conv_warnings,
+    lab="conv",
 )

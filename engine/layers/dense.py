@@ -82,4 +82,5 @@ LINEAR = LayerSpec(
     ),
     key_params=lambda p: f"{p['units']} units",
     id_prefix="fc",
+    lab="linear",
 )

@@ -36,6 +36,7 @@ DROPOUT = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop",
+    lab="dropout",
 )
 
 
@@ -65,6 +66,7 @@ DROPOUT2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout2d", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop2d",
+    lab="dropout",
 )
 
 

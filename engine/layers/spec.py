@@ -146,6 +146,9 @@ class LayerSpec:
     id_prefix: str = "node"
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).
     warnings: Callable[[str, list[Shape], Shape, Params], list[str]] = lambda n, i, o, p: []
+    # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
+    # "avg_pool", "activation", "dropout", "linear" ('' for none).
+    lab: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
