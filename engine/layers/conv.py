@@ -172,4 +172,5 @@ CONV2D = LayerSpec(
     id_prefix="conv",
     glyph="conv",
     warnings=_conv_warnings,
+    lab="conv",
 )

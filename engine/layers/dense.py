@@ -88,4 +88,5 @@ LINEAR = LayerSpec(
     id_prefix="fc",
     class_param="units",
     glyph="linear",
+    lab="linear",
 )

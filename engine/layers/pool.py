@@ -116,7 +116,8 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
     return out[0] * out[1] * out[2] * k[0] * k[1]
 
 
-def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -> LayerSpec:  # noqa: ANN001
+def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None,  # noqa: ANN001
+                 lab: str = "") -> LayerSpec:
     """Max and average pooling share everything but the operation and its cost."""
     return LayerSpec(
         type_id=title.lower(),
@@ -134,14 +135,16 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -
         id_prefix=id_prefix,
         glyph=title.lower().removesuffix("2d"),
         warnings=_pool_warnings_for(title),
+        lab=lab,
     )
 
 
 MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
-                         "Keeps the largest value in each window, shrinking height and width.", "pool")
+                         "Keeps the largest value in each window, shrinking height and width.", "pool",
+                         lab="max_pool")
 AVGPOOL2D = _window_pool("AvgPool2d", "average",
                          "Replaces each window by its average, shrinking height and width.", "avgpool",
-                         macs=_avg_macs)
+                         macs=_avg_macs, lab="avg_pool")
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:

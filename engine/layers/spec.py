@@ -170,6 +170,9 @@ class LayerSpec:
     # How the layer's "weight" parameter is laid out, for filter views and saliency:
     # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
     weight_layout: str = ""
+    # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
+    # "avg_pool", "activation", "dropout", "linear" ('' for none).
+    lab: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     # What the node is to the network: ROLE_INPUT (data enters; built as the forward's
     # argument, not a module), ROLE_OUTPUT (marks the class scores) or ROLE_LAYER.
