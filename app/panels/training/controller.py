@@ -39,6 +39,7 @@ from engine.training.events import (
     Resumed,
     Started,
 )
+from engine.training.settings import SETTINGS_PREFIX, TrainError, settings_for
 from engine.worker.protocol import (
     CheckpointSaved,
     Control,
@@ -207,6 +208,11 @@ class TrainingController(QObject):
         project's data source when given (tests, a data panel that already has it loaded);
         it is sent to the worker once and kept there for later runs."""
         self._check_idle()
+        try:  # torch-free, so a bad setting is refused at once, before the worker is asked
+            settings_for(project.training, overrides)
+        except (TrainError, ValueError) as exc:
+            self.failed.emit(f"{SETTINGS_PREFIX}{exc}")
+            return
         # Snapshot now, on the main thread: later edits must not reach the run.
         text = dumps(project)
         key = self._engine.share_dataset(dataset) if dataset is not None else None
