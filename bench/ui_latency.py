@@ -93,7 +93,7 @@ def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, 
     wait(0.3)
     if scenario == "warm":
         warm_start = clock.nsecsElapsed() / 1e9
-        wait(60.0, until=lambda: bool(warmed))
+        wait(300.0, until=lambda: bool(warmed))
         result["warm_up_s"] = clock.nsecsElapsed() / 1e9 - warm_start
         result["warm_up_stall_ms"] = max(stalls(warm_start, clock.nsecsElapsed() / 1e9))
         wait(0.5)
@@ -104,7 +104,7 @@ def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, 
     window.actions["train"].trigger()
     wait(STALL_WINDOW_S)
     result["stall_ms"] = max(stalls(pressed, pressed + STALL_WINDOW_S))
-    wait(60.0, until=lambda: bool(first_batch))
+    wait(300.0, until=lambda: bool(first_batch))
     result["first_batch_s"] = first_batch[0] - pressed if first_batch else float("nan")
     measure_from = max(pressed + STALL_WINDOW_S, first_batch[0] if first_batch else 0.0)
     wait(max(0.0, measure_from + train_seconds - clock.nsecsElapsed() / 1e9))
@@ -128,7 +128,7 @@ def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, 
 def spawn(scenario: str, args: argparse.Namespace) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", scenario, "--train-seconds",
            str(args.train_seconds), "--epochs", str(args.epochs)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_MARKER):
             return json.loads(line[len(RESULT_MARKER):])
