@@ -125,12 +125,10 @@ def analyse(
     for nid in order:
         node = nodes[nid]
         feeds[nid] = [None] * node.spec.port_count(node.params)
-    consumers: dict[str, list[str]] = {nid: [] for nid in order}
     for e in graph.edges:
         slots = feeds[e.target]
         if e.port < len(slots):
             slots[e.port] = e.source
-        consumers[e.source].append(e.target)
 
     results: dict[str, NodeResult] = {}
     total_params = total_macs = activations = 0
