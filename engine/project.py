@@ -8,9 +8,11 @@ No torch here: `netcanvas info` must stay fast. See docs/project-format.md.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,9 +56,17 @@ def dumps(project: Project) -> str:
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Atomic save: temp file in the same folder, fsync, then rename over the target."""
+    """Atomic save: temp file in the same folder, fsync, then rename over the target.
+
+    The new file keeps the permissions of the one it replaces (a new file gets the usual
+    ones, 0666 less the umask), and temp files that an interrupted save left behind are
+    removed once this one succeeded."""
     target = Path(path)
-    text = dumps(project)
+    write_text_atomic(target, dumps(project))
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write `text` to `target` through a temp file and a rename (see save_project)."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -69,6 +79,7 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
+            os.chmod(tmp, _mode_for(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
@@ -80,6 +91,32 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
             f"Cannot save '{target}' ({_why(exc)}). The previous file is unchanged; free some "
             f"space or choose another place with Save As."
         ) from None
+    _remove_stale_temps(folder, target.name, keep=Path(tmp).name)
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the saved file should have: the replaced file's, else the ones
+    a plain open() would give (mkstemp's 0600 would hide a shared project from others)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temps(folder: Path, name: str, keep: str) -> None:
+    """Delete .NAME.*.tmp files left by a save that was killed before its rename."""
+    try:
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for stale in candidates:
+        if stale.name != keep:
+            try:
+                stale.unlink()
+            except OSError:
+                pass  # someone else's file or already gone: not this save's business
 
 
 def _why(exc: OSError) -> str:
