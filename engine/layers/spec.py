@@ -204,7 +204,13 @@ class LayerSpec:
         raise KeyError(name)
 
     def defaults(self) -> dict[str, Any]:
-        return {p.name: p.coerce(p.default) for p in self.params}
+        # Coerced once per spec and copied: reading a 20,000-node file asks 20,000 times.
+        # (Stored values are immutable: numbers, strings, tuples.)
+        cached = self.__dict__.get("_defaults")
+        if cached is None:
+            cached = {p.name: p.coerce(p.default) for p in self.params}
+            object.__setattr__(self, "_defaults", cached)
+        return dict(cached)
 
     def port_count(self, params: Params) -> int:
         if isinstance(self.inputs, int):
