@@ -160,6 +160,10 @@ class LayerSpec:
     # True when the layer's output already is a probability distribution (Softmax), so
     # a prediction must not apply softmax a second time.
     outputs_probabilities: bool = False
+    # The module's state_dict entry shapes ({"weight": (16, 1, 3, 3), "bias": (16,)}) from
+    # the input shapes and params, without torch: lets the editor tell which trained
+    # weights still fit after an edit. Empty for layers without parameters or buffers.
+    state_shapes: Callable[[list[Shape], Params], dict[str, Shape]] = lambda i, p: {}
     extra: dict[str, Any] = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
