@@ -179,5 +179,7 @@ CONV2D = LayerSpec(
     torch_module=_conv_torch,
     key_params=_conv_key,
     id_prefix="conv",
+    glyph="conv",
     warnings=_conv_warnings,
+    lab="conv",
 )

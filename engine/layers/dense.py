@@ -36,6 +36,7 @@ FLATTEN = LayerSpec(
     window=lambda p: None,
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
+    glyph="flatten",
 )
 
 
@@ -87,4 +88,7 @@ LINEAR = LayerSpec(
     ),
     key_params=lambda p: f"{p['units']} units",
     id_prefix="fc",
+    class_param="units",
+    glyph="linear",
+    lab="linear",
 )

@@ -6,6 +6,7 @@ from engine.layers.activation import same_shape
 from engine.layers.spec import (
     BOOL,
     FLOAT,
+    SCORE_TRANSPARENT,
     LayerSpec,
     Param,
     Params,
@@ -36,6 +37,9 @@ DROPOUT = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop",
+    traits=frozenset({SCORE_TRANSPARENT}),
+    glyph="dropout",
+    lab="dropout",
 )
 
 
@@ -65,6 +69,8 @@ DROPOUT2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout2d", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop2d",
+    glyph="dropout2d",
+    lab="dropout",
 )
 
 
@@ -103,6 +109,7 @@ def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) 
         state_shapes=_bn_state,
         torch_module=lambda i, p: (cls, {"num_features": i[0][0], "affine": p["affine"]}),
         id_prefix="bn",
+        glyph="norm",
     )
 
 
