@@ -80,11 +80,14 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     panel already holds in memory."""
     from app.panels.data.binding import install_data_panel
     from app.panels.training.binding import install_training
+    from app.panels.weights.binding import install_weights
 
     data = install_data_panel(window, window.doc)
     training = install_training(window, window.doc)
     training.dataset_provider = lambda: data.dataset
-    return {"data": data, "training": training}
+    bindings: dict[str, QObject] = {"data": data, "training": training}
+    bindings["weights"] = install_weights(window)
+    return bindings
 
 
 def create_main_window(path: str | None = None, app: QApplication | None = None,

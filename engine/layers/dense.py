@@ -81,6 +81,8 @@ LINEAR = LayerSpec(
     receptive=lambda p: None,
     window=lambda p: None,
     weight_layout="dense",
+    state_shapes=lambda i, p: ({"weight": (p["units"], i[0][0]), "bias": (p["units"],)}
+                               if p["bias"] else {"weight": (p["units"], i[0][0])}),
     torch_module=lambda i, p: (
         "torch.nn.Linear", {"in_features": i[0][0], "out_features": p["units"], "bias": p["bias"]}
     ),

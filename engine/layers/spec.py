@@ -170,6 +170,10 @@ class LayerSpec:
     # How the layer's "weight" parameter is laid out, for filter views and saliency:
     # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
     weight_layout: str = ""
+    # The module's state_dict entry shapes ({"weight": (16, 1, 3, 3), "bias": (16,)}) from
+    # the input shapes and params, without torch: lets the editor tell which trained
+    # weights still fit after an edit. Empty for layers without parameters or buffers.
+    state_shapes: Callable[[list[Shape], Params], dict[str, Shape]] = lambda i, p: {}
     # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
     # "avg_pool", "activation", "dropout", "linear" ('' for none).
     lab: str = ""
