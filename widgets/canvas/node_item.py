@@ -13,7 +13,16 @@ from functools import cache
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.layers import get_spec
@@ -39,6 +48,7 @@ from widgets.canvas.constants import (
     mix,
     with_alpha,
 )
+from widgets.canvas.thumbnail import paint_thumbnail, thumbnail_bounds
 
 IN, OUT = "in", "out"
 _W, _H = NODE_WIDTH, NODE_HEIGHT
@@ -97,6 +107,7 @@ class NodeItem(QGraphicsItem):
         self._summary = ""
         self._hover_port: tuple[str, int] | None = None
         self._highlight: tuple[str, int, bool] | None = None
+        self._thumbnail: QImage | None = None
         self.setZValue(Z_NODE)
         if ghost:
             self.setOpacity(0.6)
@@ -138,6 +149,17 @@ class NodeItem(QGraphicsItem):
         self._error_line = self._short_error() if error else ""
         self.update()
         return True
+
+    def set_thumbnail(self, image: QImage | None) -> None:
+        """An activation strip beside the card (widgets/canvas/thumbnail.py); None removes it."""
+        if (image is None) != (self._thumbnail is None):
+            self.prepareGeometryChange()
+        self._thumbnail = image
+        self.update()
+
+    @property
+    def thumbnail(self) -> QImage | None:
+        return self._thumbnail
 
     def set_colours(self, colours: Colours) -> None:
         self._colours = colours
@@ -218,7 +240,7 @@ class NodeItem(QGraphicsItem):
 
     # ---- Qt overrides ------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return _BOUNDS
+        return _BOUNDS if self._thumbnail is None else _BOUNDS.united(thumbnail_bounds())
 
     def shape(self) -> QPainterPath:
         return _static_paths()[2]
@@ -276,6 +298,8 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(border, width))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(card)
+        if self._thumbnail is not None:
+            paint_thumbnail(painter, self._thumbnail, c.card_border)
         if not detailed:
             self._paint_big_title(painter, c, lod)
             return
