@@ -11,7 +11,7 @@ def same_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
 
 def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
                 params: tuple[Param, ...] = (), kwargs=lambda p: {}, key=lambda p: "",
-                category: str = "Activation") -> LayerSpec:
+                category: str = "Activation", outputs_probabilities: bool = False) -> LayerSpec:
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -23,6 +23,7 @@ def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
         torch_module=lambda i, p: (cls, kwargs(p)),
         key_params=key,
         id_prefix=type_id,
+        outputs_probabilities=outputs_probabilities,
     )
 
 
@@ -46,4 +47,5 @@ GELU = _activation(
     "f(x) = x * Phi(x)", "torch.nn.GELU")
 SOFTMAX = _activation(
     "softmax", "Softmax", "Turns scores into probabilities that sum to 1 (over the channels).",
-    "p_i = e^(s_i) / sum_j e^(s_j)", "torch.nn.Softmax", kwargs=lambda p: {"dim": 1})
+    "p_i = e^(s_i) / sum_j e^(s_j)", "torch.nn.Softmax", kwargs=lambda p: {"dim": 1},
+    outputs_probabilities=True)

@@ -13,6 +13,8 @@ from typing import Any
 
 Shape = tuple[int, ...]
 Params = Mapping[str, Any]
+# One axis of a sliding window: (kernel, stride, padding before the first pixel, dilation).
+Window = tuple[int, int, int, int]
 
 
 class ShapeError(Exception):
@@ -146,6 +148,18 @@ class LayerSpec:
     id_prefix: str = "node"
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).
     warnings: Callable[[str, list[Shape], Shape, Params], list[str]] = lambda n, i, o, p: []
+    # Exact sliding-window geometry per axis, ((kernel, stride, padding_before, dilation)
+    # for H, the same for W), used to map an output pixel back to the input pixels it sees
+    # (engine.inspect.receptive). None when every output sees the whole input (Linear,
+    # Flatten, adaptive pooling); element-wise layers and joins are 1x1 windows.
+    window: Callable[[Params], tuple[Window, Window] | None] = lambda p: ((1, 1, 0, 1),
+                                                                        (1, 1, 0, 1))
+    # How the layer's "weight" parameter is laid out, for filter views and saliency:
+    # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
+    weight_layout: str = ""
+    # True when the layer's output already is a probability distribution (Softmax), so
+    # a prediction must not apply softmax a second time.
+    outputs_probabilities: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
