@@ -38,6 +38,7 @@ class Document(QObject):
     pathChanged = Signal(object)  # Path | None  # noqa: N815
     projectReplaced = Signal()  # noqa: N815 - new/open/revert: views rebuild from scratch
     settingsChanged = Signal()  # noqa: N815 - data or training records changed
+    weightsChanged = Signal()  # noqa: N815 - trained weights set, loaded or marked stale
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,10 @@ class Document(QObject):
         self.path: Path | None = None
         self.data_shape: tuple[int, ...] | None = None
         self.num_classes: int | None = None
+        # The trained weights of this project (state_dict names -> arrays), None until a
+        # run or Load Weights; names of the layers whose weights no longer fit the graph.
+        self.weights: dict[str, Any] | None = None
+        self.stale_weights: set[str] = set()
         self.analysis: Analysis = analyse(self.graph)
 
     # ---- state -------------------------------------------------------------------

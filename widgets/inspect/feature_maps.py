@@ -72,15 +72,15 @@ def layer_maps_from(maps: dict[str, dict]) -> list[LayerMaps]:
     return out
 
 
-def mosaic(indices: np.ndarray, scale: int, columns: int, lut: np.ndarray = SEQUENTIAL_LUT
-           ) -> np.ndarray:
+def mosaic(indices: np.ndarray, scale: int, columns: int, lut: np.ndarray = SEQUENTIAL_LUT,
+           gap_rgb: tuple[int, int, int] = GAP_RGB) -> np.ndarray:
     """(C, H, W) LUT indices -> an (rows*(H*s+g)-g, cols*(W*s+g)-g, 3) RGB mosaic."""
     c, h, w = indices.shape
     rows = -(-c // columns)
     big = np.repeat(np.repeat(indices, scale, axis=1), scale, axis=2) if scale > 1 else indices
     hs, ws = h * scale, w * scale
     # One extra LUT entry is the gap colour, so the whole mosaic is one fancy-index lookup.
-    table = np.vstack([lut, np.array([GAP_RGB], dtype=np.uint8)])
+    table = np.vstack([lut, np.array([gap_rgb], dtype=np.uint8)])
     canvas = np.full((rows * (hs + GAP_PX), columns * (ws + GAP_PX)), 256, dtype=np.uint16)
     for k in range(c):
         r, col = divmod(k, columns)
@@ -181,8 +181,12 @@ class FeatureMapGrid(QWidget):
         scale = max(1, min(MAX_SCALE, round(self._target / max(h, w, 1))))
         columns = max(1, min(c, (width + GAP_PX) // (w * scale + GAP_PX)))
         indices = to_indices(layer.array, layer.low, layer.high)
-        image = rgb_to_qimage(mosaic(indices, scale, columns))
+        image = rgb_to_qimage(mosaic(indices, scale, columns, gap_rgb=self._background()))
         return _Section(layer, indices, scale, columns, image)
+
+    def _background(self) -> tuple[int, int, int]:
+        c = self.palette().base().color()
+        return (c.red(), c.green(), c.blue())
 
     def _vector_section(self, layer: LayerMaps, width: int) -> _Section:
         values = np.asarray(layer.array, dtype=np.float32)
@@ -196,7 +200,8 @@ class FeatureMapGrid(QWidget):
         colours = SEQUENTIAL_LUT[to_indices(values, layer.low, layer.high)]
         rows = np.arange(BAR_HEIGHT_PX)[:, None]
         filled = (rows >= np.minimum(tops, zero)[None]) & (rows <= np.maximum(tops, zero)[None])
-        rgb = np.full((BAR_HEIGHT_PX, n, 3), 235, dtype=np.uint8)
+        rgb = np.empty((BAR_HEIGHT_PX, n, 3), dtype=np.uint8)
+        rgb[:] = self._background()
         rgb[filled] = np.broadcast_to(colours[None], (BAR_HEIGHT_PX, n, 3))[filled]
         rgb[zero] = (120, 120, 120)
         image = rgb_to_qimage(np.repeat(rgb, bar, axis=1))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from widgets.inspect.colormap import DIVERGING_LUT, format_value, rgb_to_qimage, tile, to_indices
 
 KINDS = ("conv-rgb", "conv", "linear-template", "linear-heatmap")
-CELL_TARGET_PX = 40
+CELL_TARGET_PX = 64
 HEATMAP_TARGET_PX = 420
 MAX_SCALE = 16
 GAP_PX = 2

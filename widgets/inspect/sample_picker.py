@@ -27,6 +27,7 @@ from widgets.image_grid import ImageGrid
 
 PAGE_SIZE = 32
 COLUMNS = 8
+CELL_PX = 30
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 SPLITS = (("test", "Test"), ("train", "Training"))
 EMPTY_TEXT = "Load a data set (Data panel) to pick a sample, or open or drop a PNG/JPEG image."
@@ -58,16 +59,17 @@ class SamplePicker(QWidget):
         self.index_spin = QSpinBox()
         self.index_spin.setToolTip("Sample number in the chosen split")
         self.index_spin.setKeyboardTracking(False)
+        self.index_spin.setMaximumWidth(72)
         self.prev_button = QPushButton("◀")
         self.prev_button.setToolTip("Previous page of samples")
         self.next_button = QPushButton("▶")
         self.next_button.setToolTip("Next page of samples")
         for b in (self.prev_button, self.next_button):
-            b.setFixedWidth(32)
+            b.setFixedWidth(28)
         self.open_button = QPushButton("Open Image…")
         self.open_button.setToolTip("Inspect a PNG or JPEG file (you can also drop one here); it "
                                     "is resized and converted to the network's input")
-        self.grid = ImageGrid(cell_target_px=40)
+        self.grid = ImageGrid(cell_target_px=CELL_PX)
         self.description = QLabel(EMPTY_TEXT)
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -79,10 +81,14 @@ class SamplePicker(QWidget):
         top.addWidget(self.prev_button)
         top.addWidget(self.next_button)
         top.addStretch(1)
-        top.addWidget(self.open_button)
+        files = QHBoxLayout()
+        files.addWidget(self.open_button)
+        files.addWidget(QLabel("or drop a PNG/JPEG here"))
+        files.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addLayout(files)
         layout.addWidget(self.grid)
         layout.addWidget(self.description)
 
@@ -151,9 +157,10 @@ class SamplePicker(QWidget):
         self.index_spin.blockSignals(False)
         start = self._page * PAGE_SIZE
         page = images[start:start + PAGE_SIZE]
-        captions = [self._name(int(y)) for y in labels[start:start + PAGE_SIZE]]
-        self.grid.set_images(list(page), [f"#{start + i} {c}" for i, c in enumerate(captions)],
-                             COLUMNS)
+        self.grid.set_images(list(page), (), COLUMNS)
+        # No captions (they would not fit at this size): each image's tooltip names it.
+        names = [self._name(int(y)) for y in labels[start:start + PAGE_SIZE]]
+        self.grid.set_tooltips([f"#{start + i} {name}" for i, name in enumerate(names)])
         self._update_enabled()
 
     def _name(self, label: int) -> str:

@@ -26,7 +26,7 @@ from app.jobs import JobRunner
 from app.panels.inspect import requests as rq
 from app.panels.inspect.live import LiveMaps
 from app.panels.inspect.panel import InspectPanel
-from app.panels.inspect.present import Presenter, class_names, is_spatial, weights_title
+from app.panels.inspect.present import Presenter, class_names, is_spatial
 from engine.inspect.receptive import input_region
 from widgets.canvas.thumbnail import thumbnail_image
 
@@ -123,7 +123,7 @@ class InspectBinding(QObject):
         label = int(labels[index])
         name = ds.class_names[label] if label < len(ds.class_names) else str(label)
         self.sample = rq.SampleChoice(np.asarray(images[index]), label,
-                                      f"{split} #{index} ({name})")
+                                      f"{split} sample {index} ({name})", channels_first=True)
         self.saliency_class = None  # explain the new sample's own prediction first
         self.refresh()
 
@@ -208,13 +208,14 @@ class InspectBinding(QObject):
     def show_result(self, result: dict[str, Any]) -> None:
         """Draw an inspect_sample answer in every view (and the canvas thumbnails)."""
         origin = self.sample.origin if self.sample is not None else ""
-        names = class_names(self._dataset, self.doc.analysis, len(result["prediction"]))
+        names = list(result.get("class_names") or class_names(
+            self._dataset, self.doc.analysis, len(result["prediction"])))
         self.present.show_result(result, origin, names)
         self._update_thumbnails()
 
     def show_filters(self, result: dict[str, Any]) -> None:
-        node_id = str(self.panel.filter_layer.currentData())
-        self.present.show_filters(weights_title(self.doc.analysis, node_id), result)
+        self.present.show_filters(str(self.panel.filter_layer.currentData()), result,
+                                  str(self.panel.filter_mode.currentData()))
 
     @property
     def result(self) -> dict[str, Any] | None:

@@ -37,7 +37,8 @@ from widgets.inspect.sample_view import SampleView
 TABS = ("maps", "filters", "prediction", "saliency")
 TAB_TITLES = {"maps": "Feature maps", "filters": "Filters", "prediction": "Prediction",
               "saliency": "Saliency"}
-FILTER_MODES = (("mean", "Averaged over input channels"), ("channels", "Per input channel"))
+LEFT_MIN_PX = 340
+FILTER_MODES = (("mean", "Averaged over input channels"), ("per_channel", "Per input channel"))
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -172,7 +173,10 @@ class InspectPanel(QWidget):
             self.tabs.addTab(self.tab_pages[key], TAB_TITLES[key])
 
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(_scrolled(left))
+        left_scroll = _scrolled(left)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setMinimumWidth(LEFT_MIN_PX)
+        split.addWidget(left_scroll)
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)

@@ -31,11 +31,20 @@ def is_spatial(analysis: Analysis, node_id: str) -> bool:
     return node is not None and node.output_shape is not None and len(node.output_shape) == 3
 
 
-def weights_title(analysis: Analysis, node_id: str) -> str:
-    node = analysis.nodes.get(node_id)
-    if node is None or node.output_shape is None:
-        return f"{node_id} · weights"
-    return f"{node_id} · weights → {'x'.join(str(d) for d in node.output_shape)}"
+def filters_title(node_id: str, result: dict[str, Any], mode: str) -> str:
+    """What a layer_filters answer shows, in words: "conv2 · 16 filters 5x5, averaged over
+    input channels"."""
+    n, c, h, w = np.shape(result["images"])
+    kind = result["kind"]
+    if kind == "conv-rgb":
+        return f"{node_id} · {n} filters {h}x{w} in colour (the input has 3 channels)"
+    if kind == "conv":
+        if mode == "mean" or c == 1:
+            return f"{node_id} · {n} filters {h}x{w}, averaged over input channels"
+        return f"{node_id} · {n} filters × {c} input channels, {h}x{w} (a row per filter)"
+    if kind == "linear-template":
+        return f"{node_id} · {n} templates {c}x{h}x{w}: each row of W shaped like the input"
+    return f"{node_id} · weight matrix {h}x{w} (a row per output, a column per input)"
 
 
 class Presenter:
@@ -57,12 +66,11 @@ class Presenter:
         tensor = np.asarray(sample["tensor_input"])
         input_hw = (int(tensor.shape[-2]), int(tensor.shape[-1])) if tensor.ndim == 3 else None
         p.sample.set_sample(sample["raw"], input_hw, origin)
-        p.picker.set_description(f"{origin}: {sample['description']}" if origin
-                                 else str(sample["description"]))
+        p.picker.set_description(str(sample["description"]))
         self.show_maps(result["maps"])
-        true = result.get("true")
-        true_name = names[true] if true is not None and 0 <= true < len(names) else ""
-        p.prediction.set_prediction(probabilities_from(result["prediction"]), true, true_name)
+        true = result.get("true") or {}
+        p.prediction.set_prediction(probabilities_from(result["prediction"]), true.get("index"),
+                                    str(true.get("class", "")))
         p.show_content("prediction")
         saliency = result.get("saliency")
         if saliency and input_hw is not None:
@@ -113,7 +121,10 @@ class Presenter:
             p.maps_scroll.ensureVisible(0, rect.top(), 0, 0)
         self.enlarge(node_id, 0)
 
-    def show_filters(self, title: str, result: dict[str, Any]) -> None:
-        self.panel.filters.set_filters(title, np.asarray(result["images"]), float(result["vmax"]),
+    def show_filters(self, node_id: str, result: dict[str, Any], mode: str) -> None:
+        # The mode switch only changes conv layers with several input channels.
+        self.panel.filter_mode.setEnabled(result["kind"] == "conv")
+        self.panel.filters.set_filters(filters_title(node_id, result, mode),
+                                       np.asarray(result["images"]), float(result["vmax"]),
                                        str(result["kind"]), list(result.get("labels", []) or []))
         self.panel.show_content("filters")

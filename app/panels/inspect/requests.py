@@ -64,12 +64,14 @@ def weighted_layers(analysis: Analysis) -> list[str]:
 class SampleChoice:
     """The sample the user picked: a data set image (with its label) or an opened file."""
 
-    image: np.ndarray
+    image: np.ndarray  # data set images are (C, H, W); files (H, W) or (H, W, 3)
     label: int | None
-    origin: str  # "test #12 (Ankle boot)", "photo.png"
+    origin: str  # "test sample 12 (Ankle boot)", "photo.png"
+    channels_first: bool | None = None
 
     def job_kwargs(self) -> dict[str, Any]:
-        return {"image": self.image, "label": self.label}
+        return {"image": self.image, "label": self.label, "origin": self.origin,
+                "channels_first": self.channels_first}
 
 
 def inspect_kwargs(project: Project, weights: dict[str, np.ndarray] | None, sample: SampleChoice,
