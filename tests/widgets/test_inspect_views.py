@@ -49,30 +49,33 @@ def test_feature_map_grid_labels_ranges_and_extreme_colours(qtbot) -> None:  # n
     assert "conv1 · 4x8x8" in grid.titles()
     assert grid.range_texts()["conv1"] == (f"range {format_value(conv.array.min())} … "
                                            f"{format_value(conv.array.max())}")
-    # The hottest pixel of the layer has the colour map's top colour, the coldest its bottom.
-    image = grid.section_image("conv1")
-    assert image is not None
+    # The hottest pixel of the layer is painted in the colour map's top colour, the coldest
+    # in its bottom one, wherever the grid puts them.
+    grid.resize(grid.width(), grid.sizeHint().height())
+    painted = grid.grab().toImage()
     for target, colour in ((conv.array.argmax(), lut(SEQUENTIAL_LUT, 255)),
                            (conv.array.argmin(), lut(SEQUENTIAL_LUT, 0))):
-        channel, row, col = np.unravel_index(target, conv.array.shape)
-        found = None
-        for y in range(image.height()):
-            for x in range(image.width()):
-                hit = grid.cell_at(QPoint(MARGIN_PX + x, image_top(grid, "conv1") + y))
-                if hit == ("conv1", channel, row, col):
-                    found = (x, y)
-                    break
-            if found:
-                break
-        assert found is not None
-        assert image.pixelColor(*found) == colour
+        channel, row, col = (int(v) for v in np.unravel_index(target, conv.array.shape))
+        pos = pixel_pos(grid, "conv1", channel, row, col)
+        assert grid.cell_at(pos) == ("conv1", channel, row, col)
+        assert painted.pixelColor(pos) == colour
+
+
+def pixel_pos(grid: FeatureMapGrid, node_id: str, channel: int, row: int, col: int) -> QPoint:
+    """The widget position of one map pixel, found through the grid's own hit test."""
+    rect = grid.picture_rect(node_id)
+    assert rect is not None
+    for y in range(rect.top(), rect.bottom() + 1):
+        for x in range(rect.left(), rect.right() + 1):
+            if grid.cell_at(QPoint(x, y)) == (node_id, channel, row, col):
+                return QPoint(x, y)
+    raise AssertionError(f"pixel {(channel, row, col)} of {node_id} is not drawn")
 
 
 def image_top(grid: FeatureMapGrid, node_id: str) -> int:
-    rect = grid.section_rect(node_id)
-    image = grid.section_image(node_id)
-    assert rect is not None and image is not None
-    return rect.bottom() + 1 - image.height()
+    rect = grid.picture_rect(node_id)
+    assert rect is not None
+    return rect.top()
 
 
 def test_feature_map_hover_reports_the_pixel_and_click_its_channel(qtbot) -> None:  # noqa: ANN001
@@ -97,10 +100,10 @@ def test_vectors_are_bar_strips_one_bar_per_unit(qtbot) -> None:  # noqa: ANN001
     grid.set_maps(layers)
     fc = next(la for la in layers if la.node_id == "fc1")
     assert fc.is_vector
-    image = grid.section_image("fc1")
-    assert image is not None and image.width() % len(fc.array) == 0
+    rect = grid.picture_rect("fc1")
+    assert rect is not None and rect.width() % len(fc.array) == 0
     top = image_top(grid, "fc1")
-    bar = image.width() // len(fc.array)
+    bar = rect.width() // len(fc.array)
     units = {grid.cell_at(QPoint(MARGIN_PX + k * bar, top + 1))[1] for k in range(len(fc.array))}
     assert units == set(range(len(fc.array)))
 

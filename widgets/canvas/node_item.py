@@ -48,7 +48,7 @@ from widgets.canvas.constants import (
     mix,
     with_alpha,
 )
-from widgets.canvas.thumbnail import paint_thumbnail, thumbnail_bounds
+from widgets.canvas.thumbnail import ThumbnailItem, update_thumbnail
 
 IN, OUT = "in", "out"
 _W, _H = NODE_WIDTH, NODE_HEIGHT
@@ -107,7 +107,7 @@ class NodeItem(QGraphicsItem):
         self._summary = ""
         self._hover_port: tuple[str, int] | None = None
         self._highlight: tuple[str, int, bool] | None = None
-        self._thumbnail: QImage | None = None
+        self._thumbnail: ThumbnailItem | None = None
         self.setZValue(Z_NODE)
         if ghost:
             self.setOpacity(0.6)
@@ -151,15 +151,13 @@ class NodeItem(QGraphicsItem):
         return True
 
     def set_thumbnail(self, image: QImage | None) -> None:
-        """An activation strip beside the card (widgets/canvas/thumbnail.py); None removes it."""
-        if (image is None) != (self._thumbnail is None):
-            self.prepareGeometryChange()
-        self._thumbnail = image
-        self.update()
+        """An activation strip beside the card, drawn by a child item so that refreshing it
+        never re-renders the cached card (widgets/canvas/thumbnail.py); None removes it."""
+        self._thumbnail = update_thumbnail(self, self._thumbnail, image)
 
     @property
     def thumbnail(self) -> QImage | None:
-        return self._thumbnail
+        return self._thumbnail.image if self._thumbnail is not None else None
 
     def set_colours(self, colours: Colours) -> None:
         self._colours = colours
@@ -240,7 +238,7 @@ class NodeItem(QGraphicsItem):
 
     # ---- Qt overrides ------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
-        return _BOUNDS if self._thumbnail is None else _BOUNDS.united(thumbnail_bounds())
+        return _BOUNDS
 
     def shape(self) -> QPainterPath:
         return _static_paths()[2]
@@ -298,8 +296,6 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(border, width))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(card)
-        if self._thumbnail is not None:
-            paint_thumbnail(painter, self._thumbnail, c.card_border)
         if not detailed:
             self._paint_big_title(painter, c, lod)
             return

@@ -43,7 +43,8 @@ def to_indices(values: np.ndarray, low: float, high: float) -> np.ndarray:
     if not np.isfinite(span) or span <= 0:
         return np.zeros(a.shape, dtype=np.uint8)
     scaled = (a - np.float32(low)) * np.float32(255.0 / span)
-    return np.clip(np.nan_to_num(scaled, nan=0.0), 0, 255).astype(np.uint8)
+    np.nan_to_num(scaled, copy=False, nan=0.0)
+    return np.clip(scaled, 0, 255, out=scaled).astype(np.uint8)
 
 
 def rgb_to_qimage(rgb: np.ndarray, scale: int = 1) -> QImage:

@@ -3,8 +3,9 @@
 A section's label reads like "conv1 · 6x28x28" with the layer's value range beside it; all
 of a layer's channels share that range and one colour map, so channels compare at a glance.
 Channel maps are laid out as a mosaic; a vector (a Linear layer's output) is a strip of bars
-around zero. Each section is one QImage built with numpy: the whole LeNet-5 set draws in a
-few milliseconds, which live refresh during training needs.
+around zero. Each section is one small unscaled QImage (a colour-map lookup in numpy),
+scaled per cell when painted: the whole LeNet-5 set rebuilds in about a millisecond, which
+live refresh during training needs.
 
 Clicking a channel emits mapClicked(node_id, channel); hovering one of its pixels emits
 pixelHovered(node_id, channel, row, col), and leaving emits hoverLeft().
@@ -39,7 +40,6 @@ LABEL_GAP_PX = 3
 BAR_HEIGHT_PX = 44
 BAR_MAX_PX = 6
 MARGIN_PX = 4
-GAP_RGB = (0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -72,36 +72,33 @@ def layer_maps_from(maps: dict[str, dict]) -> list[LayerMaps]:
     return out
 
 
-def mosaic(indices: np.ndarray, scale: int, columns: int, lut: np.ndarray = SEQUENTIAL_LUT,
-           gap_rgb: tuple[int, int, int] = GAP_RGB) -> np.ndarray:
-    """(C, H, W) LUT indices -> an (rows*(H*s+g)-g, cols*(W*s+g)-g, 3) RGB mosaic."""
-    c, h, w = indices.shape
-    rows = -(-c // columns)
-    big = np.repeat(np.repeat(indices, scale, axis=1), scale, axis=2) if scale > 1 else indices
-    hs, ws = h * scale, w * scale
-    # One extra LUT entry is the gap colour, so the whole mosaic is one fancy-index lookup.
-    table = np.vstack([lut, np.array([gap_rgb], dtype=np.uint8)])
-    canvas = np.full((rows * (hs + GAP_PX), columns * (ws + GAP_PX)), 256, dtype=np.uint16)
-    for k in range(c):
-        r, col = divmod(k, columns)
-        y, x = r * (hs + GAP_PX), col * (ws + GAP_PX)
-        canvas[y:y + hs, x:x + ws] = big[k]
-    return table[canvas[:-GAP_PX or None, :-GAP_PX or None]]
-
-
 class _Section:
-    """A laid-out layer: where its label and picture go, and the picture itself."""
+    """A laid-out layer: its label, and its channels as one unscaled strip image (channel k
+    is rows k*H..(k+1)*H) that paint() scales per cell. Scaling at paint time (nearest
+    neighbour) keeps a rebuild to one colour-map lookup per layer, which live refresh
+    during training repeats twice a second."""
 
-    def __init__(self, layer: LayerMaps, indices: np.ndarray | None, scale: int, columns: int,
-                 image: QImage) -> None:
-        self.layer, self.indices, self.scale, self.columns = layer, indices, scale, columns
-        self.image = image
+    def __init__(self, layer: LayerMaps, strip: QImage, scale: int, columns: int,
+                 size: QSize) -> None:
+        self.layer, self.strip, self.scale, self.columns = layer, strip, scale, columns
+        self.size = size  # the picture as painted
         self.top = 0
         self.image_top = 0
 
     @property
     def height(self) -> int:
-        return self.image_top - self.top + self.image.height()
+        return self.image_top - self.top + self.size.height()
+
+    @property
+    def is_vector(self) -> bool:
+        return self.layer.is_vector
+
+    def cell_rect(self, channel: int) -> QRect:
+        """Where channel `channel` is painted, relative to the picture's top-left."""
+        _, h, w = self.layer.array.shape
+        row, col = divmod(channel, self.columns)
+        return QRect(col * (w * self.scale + GAP_PX), row * (h * self.scale + GAP_PX),
+                     w * self.scale, h * self.scale)
 
 
 class FeatureMapGrid(QWidget):
@@ -147,10 +144,11 @@ class FeatureMapGrid(QWidget):
                 return QRect(0, s.top, self.width(), s.height)
         return None
 
-    def section_image(self, node_id: str) -> QImage | None:
+    def picture_rect(self, node_id: str) -> QRect | None:
+        """Where a layer's picture is painted, in widget pixels."""
         for s in self._sections:
             if s.layer.node_id == node_id:
-                return s.image
+                return QRect(QPoint(MARGIN_PX, s.image_top), s.size)
         return None
 
     # ---- layout -------------------------------------------------------------------------
@@ -170,19 +168,23 @@ class FeatureMapGrid(QWidget):
         for s in sections:
             s.top = y
             s.image_top = y + line + LABEL_GAP_PX
-            y = s.image_top + s.image.height() + SECTION_GAP_PX
+            y = s.image_top + s.size.height() + SECTION_GAP_PX
+        before = self.sizeHint()
         self._sections = sections
         self._columns_for_width = width
-        self.updateGeometry()
+        if self.sizeHint() != before:  # a live refresh keeps the layout: skip the relayout
+            self.updateGeometry()
         self.update()
 
     def _maps_section(self, layer: LayerMaps, width: int) -> _Section:
         c, h, w = layer.array.shape
         scale = max(1, min(MAX_SCALE, round(self._target / max(h, w, 1))))
         columns = max(1, min(c, (width + GAP_PX) // (w * scale + GAP_PX)))
-        indices = to_indices(layer.array, layer.low, layer.high)
-        image = rgb_to_qimage(mosaic(indices, scale, columns, gap_rgb=self._background()))
-        return _Section(layer, indices, scale, columns, image)
+        rows = -(-c // columns)
+        rgb = SEQUENTIAL_LUT[to_indices(layer.array, layer.low, layer.high)]
+        strip = rgb_to_qimage(rgb.reshape(c * h, w, 3))
+        size = QSize(columns * (w * scale + GAP_PX) - GAP_PX, rows * (h * scale + GAP_PX) - GAP_PX)
+        return _Section(layer, strip, scale, columns, size)
 
     def _background(self) -> tuple[int, int, int]:
         c = self.palette().base().color()
@@ -195,24 +197,22 @@ class FeatureMapGrid(QWidget):
         low, high = min(layer.low, 0.0), max(layer.high, 0.0)
         span = high - low if high > low else 1.0
         # Bars grow from the zero line, coloured by value on the layer's range.
-        zero = int(round((high - 0.0) / span * (BAR_HEIGHT_PX - 1)))
+        zero = int(round(high / span * (BAR_HEIGHT_PX - 1)))
         tops = np.round((high - values) / span * (BAR_HEIGHT_PX - 1)).astype(int)
         colours = SEQUENTIAL_LUT[to_indices(values, layer.low, layer.high)]
         rows = np.arange(BAR_HEIGHT_PX)[:, None]
         filled = (rows >= np.minimum(tops, zero)[None]) & (rows <= np.maximum(tops, zero)[None])
-        rgb = np.empty((BAR_HEIGHT_PX, n, 3), dtype=np.uint8)
-        rgb[:] = self._background()
-        rgb[filled] = np.broadcast_to(colours[None], (BAR_HEIGHT_PX, n, 3))[filled]
+        rgb = np.where(filled[:, :, None], colours[None], np.array(self._background(), np.uint8))
         rgb[zero] = (120, 120, 120)
-        image = rgb_to_qimage(np.repeat(rgb, bar, axis=1))
-        return _Section(layer, None, bar, n, image)
+        return _Section(layer, rgb_to_qimage(rgb.astype(np.uint8)), bar, n,
+                        QSize(n * bar, BAR_HEIGHT_PX))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         if not self._sections:
             return QSize(320, 0)
         last = self._sections[-1]
-        width = max(s.image.width() for s in self._sections) + 2 * MARGIN_PX
-        return QSize(width, last.image_top + last.image.height() + MARGIN_PX)
+        width = max(s.size.width() for s in self._sections) + 2 * MARGIN_PX
+        return QSize(width, last.image_top + last.size.height() + MARGIN_PX)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(0, self.sizeHint().height())
@@ -227,16 +227,16 @@ class FeatureMapGrid(QWidget):
         """(node id, channel, row, col) under a widget position; vectors give row 0."""
         for s in self._sections:
             x, y = pos.x() - MARGIN_PX, pos.y() - s.image_top
-            if not (0 <= x < s.image.width() and 0 <= y < s.image.height()):
+            if not (0 <= x < s.size.width() and 0 <= y < s.size.height()):
                 continue
-            if s.indices is None:
+            if s.is_vector:
                 return s.layer.node_id, x // s.scale, 0, 0
-            _, h, w = s.indices.shape
+            c, h, w = s.layer.array.shape
             step_x, step_y = w * s.scale + GAP_PX, h * s.scale + GAP_PX
             col, inner_x = divmod(x, step_x)
             row, inner_y = divmod(y, step_y)
             channel = row * s.columns + col
-            if inner_x >= w * s.scale or inner_y >= h * s.scale or channel >= len(s.indices):
+            if inner_x >= w * s.scale or inner_y >= h * s.scale or channel >= c:
                 return None
             return s.layer.node_id, channel, inner_y // s.scale, inner_x // s.scale
         return None
@@ -261,8 +261,20 @@ class FeatureMapGrid(QWidget):
             painter.setPen(muted)
             painter.drawText(MARGIN_PX + fm.horizontalAdvance(s.layer.title) + 12,
                              s.top + fm.ascent(), s.layer.range_text())
-            painter.drawImage(MARGIN_PX, s.image_top, s.image)
+            self._paint_picture(painter, s, event.rect())
         painter.end()
+
+    @staticmethod
+    def _paint_picture(painter: QPainter, s: _Section, exposed: QRect) -> None:
+        origin = QPoint(MARGIN_PX, s.image_top)
+        if s.is_vector:
+            painter.drawImage(QRect(origin, s.size), s.strip)
+            return
+        _, h, w = s.layer.array.shape
+        for k in range(len(s.layer.array)):
+            target = s.cell_rect(k).translated(origin)
+            if target.intersects(exposed):
+                painter.drawImage(target, s.strip, QRect(0, k * h, w, h))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         hit = self.cell_at(event.position().toPoint())

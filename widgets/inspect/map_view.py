@@ -46,7 +46,7 @@ class MapView(QWidget):
         self._array, self._title, self._low, self._high = a, title, float(low), float(high)
         h, w = a.shape
         self._scale = max(1, min(MAX_SCALE, TARGET_PX // max(h, w, 1)))
-        self._image = map_to_qimage(a, low, high, scale=self._scale)
+        self._image = map_to_qimage(a, low, high)  # scaled when painted (cheap to rebuild live)
         self._hover = None
         self.updateGeometry()
         self.update()
@@ -77,14 +77,18 @@ class MapView(QWidget):
         return QFontMetrics(self.font()).height()
 
     def _image_rect(self) -> QRect:
-        return QRect(QPoint(MARGIN_PX, MARGIN_PX + self._line() + 2), self._image.size())
+        if self._array is None:
+            return QRect()
+        h, w = self._array.shape
+        return QRect(MARGIN_PX, MARGIN_PX + self._line() + 2, w * self._scale, h * self._scale)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         if self._array is None:
             return QSize(0, 0)
         label_w = QFontMetrics(self.font()).horizontalAdvance("-0.0000e+00") + 4
-        width = self._image.width() + BAR_GAP_PX + BAR_WIDTH_PX + label_w + 2 * MARGIN_PX
-        height = self._image.height() + 2 * self._line() + 2 * MARGIN_PX + 6
+        picture = self._image_rect()
+        width = picture.width() + BAR_GAP_PX + BAR_WIDTH_PX + label_w + 2 * MARGIN_PX
+        height = picture.height() + 2 * self._line() + 2 * MARGIN_PX + 6
         return QSize(width, height)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -114,7 +118,7 @@ class MapView(QWidget):
         painter.setPen(text)
         painter.drawText(MARGIN_PX, MARGIN_PX + fm.ascent(), self._title)
         rect = self._image_rect()
-        painter.drawImage(rect.topLeft(), self._image)
+        painter.drawImage(rect, self._image)
         if self._hover is not None:
             painter.setPen(QPen(self.palette().highlight().color(), 2))
             painter.drawRect(self.widget_rect_of(*self._hover))

@@ -50,6 +50,7 @@ class InspectBinding(QObject):
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         self.present = Presenter(self.panel)
         self._pending_origin = ""
+        self._maps_behind = False  # live maps arrived while the Feature maps tab was hidden
         self.sample: rq.SampleChoice | None = None
         self.saliency_class: int | None = None
         self.saliency_layer: str | None = None
@@ -106,6 +107,8 @@ class InspectBinding(QObject):
         return self.dock.isVisible() or self.thumbnails_action.isChecked()
 
     def _on_visibility(self, visible: bool) -> None:
+        if visible:
+            self._on_tab()
         if visible and self._dirty:
             self.schedule_refresh()
 
@@ -275,7 +278,11 @@ class InspectBinding(QObject):
         if result is None:
             return
         self.present.result = {**result, "maps": rq.live_maps(payload, result["maps"])}
-        self.present.show_maps(self.present.result["maps"])
+        # Only what is on screen is redrawn: every redraw takes the GIL from training.
+        if self.dock.isVisible() and self.panel.current_tab == "maps":
+            self.present.show_maps(self.present.result["maps"])
+        else:
+            self._maps_behind = True
         self._update_thumbnails()
         self.panel.weights_label.setText(f"Live: training weights at step {step}.")
 
@@ -298,6 +305,10 @@ class InspectBinding(QObject):
         self.refresh()
 
     def _on_tab(self) -> None:
+        if self._maps_behind and self.present.result is not None and (
+                self.panel.current_tab == "maps"):
+            self._maps_behind = False
+            self.present.show_maps(self.present.result["maps"])
         if self.panel.current_tab == "filters" and self.panel.filters.cell_count() == 0:
             self.request_filters()
 
