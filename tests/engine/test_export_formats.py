@@ -15,7 +15,7 @@ from tests.engine.export_helpers import TEMPLATES, written_cases
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [f.name for f in FORMATS if f.name != "train-script"])
+@pytest.mark.parametrize("name", [f.name for f in FORMATS])
 def test_format_reproduces_in_app_logits(name: str, tmp_path: Path) -> None:
     fmt = get_format(name)
     cases = written_cases(fmt, tmp_path)
