@@ -33,8 +33,8 @@ class ExportFormat:
 
 FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("py", "PyTorch source (.py + .safetensors)", ".py",
-                 "Recommended: readable code you can edit, with the weights beside it; needs only "
-                 "torch (and safetensors to read the weights)."),
+                 "Recommended: readable PyTorch code to edit and run, weights beside it; needs "
+                 "only torch."),
     ExportFormat("pt2", "torch.export program (.pt2)", ".pt2",
                  "To run the network from Python without its source: torch.export.load(), any batch "
                  "size."),

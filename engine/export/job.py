@@ -133,7 +133,7 @@ def export_project(project: str, weights: dict[str, np.ndarray] | None, format: 
                     weights=written.get("init_weights"), helper_source=written.get("helper"))
         started = time.perf_counter()
         run_clean(staging, [case])
-        comparison = check(case)
+        comparison, allowed = check(case)
         verify_s = time.perf_counter() - started
         report(0.95, "Moving the files into place")
         files = []
@@ -157,7 +157,7 @@ def export_project(project: str, weights: dict[str, np.ndarray] | None, format: 
         "batch_sizes": [len(b) for b in batches],
         "max_abs_diff": comparison.max_abs_diff,
         "top1_agreement": comparison.top1_agreement,
-        "tolerance": fmt.tolerance,
+        "tolerance": allowed,
         "notes": list(written.get("notes", [])),
         "opset": written.get("opset"),
         "export_s": export_s,

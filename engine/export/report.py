@@ -9,7 +9,7 @@ def verification_line(report: dict[str, Any]) -> str:
     """'verified: max abs diff 0 (tolerance 1e-05), top-1 agreement 100.0% on 72 samples'"""
     batches = report.get("batch_sizes", [])
     return (f"verified in a clean Python process: max abs diff {report['max_abs_diff']:.3g} "
-            f"(tolerance {report['tolerance']:g}), top-1 agreement "
+            f"(tolerance {report['tolerance']:.3g}), top-1 agreement "
             f"{report['top1_agreement']:.1%} on {report['samples']}, batch sizes "
             f"{', '.join(str(b) for b in batches)}")
 
