@@ -153,6 +153,9 @@ class LayerSpec:
     # Dotted torch class path and kwargs; None for nodes that are not modules (Input).
     torch_module: Callable[[list[Shape], Params], tuple[str, dict[str, Any]]] | None = None
     key_params: Callable[[Params], str] = lambda p: ""
+    # How exported source code writes this layer inline, given its inputs' variable names
+    # ("a + b" for Add); None when the export calls the layer's torch module instead.
+    code_expr: Callable[[list[str]], str] | None = None
     # Number of input ports: a fixed count, or the name of an int param giving it.
     inputs: int | str = 1
     # False for the Output node: nothing may follow the class scores.
