@@ -160,4 +160,6 @@ CONV2D = LayerSpec(
     key_params=_conv_key,
     id_prefix="conv",
     warnings=_conv_warnings,
+    onnx_ops=("Conv",),
+    onnx_import="engine.importers.convert:conv2d",
 )

@@ -35,6 +35,10 @@ FLATTEN = LayerSpec(
     explain=_flatten_explain,
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
+    # Exporters write a flatten as Flatten, or as Reshape to (batch, -1) whose target
+    # shape is often computed by a Shape -> Gather -> Unsqueeze -> Concat chain.
+    onnx_ops=("Flatten", "Reshape"),
+    onnx_import="engine.importers.convert:flatten",
 )
 
 
@@ -82,4 +86,6 @@ LINEAR = LayerSpec(
     ),
     key_params=lambda p: f"{p['units']} units",
     id_prefix="fc",
+    onnx_ops=("Gemm", "MatMul"),
+    onnx_import="engine.importers.convert:linear",
 )

@@ -51,6 +51,8 @@ ADD = LayerSpec(
     torch_module=lambda i, p: ("engine.layers.modules.Add", {}),
     inputs="inputs",
     id_prefix="add",
+    onnx_ops=("Add", "Sum"),
+    onnx_import="engine.importers.convert:add",
 )
 
 CONCAT = LayerSpec(
@@ -65,4 +67,6 @@ CONCAT = LayerSpec(
     torch_module=lambda i, p: ("engine.layers.modules.Concat", {}),
     inputs="inputs",
     id_prefix="concat",
+    onnx_ops=("Concat",),
+    onnx_import="engine.importers.convert:concat",
 )

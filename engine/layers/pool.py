@@ -110,7 +110,8 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
     return out[0] * out[1] * out[2] * k[0] * k[1]
 
 
-def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -> LayerSpec:  # noqa: ANN001
+def _window_pool(title: str, op: str, summary: str, id_prefix: str, onnx_op: str,
+                 macs=None) -> LayerSpec:  # noqa: ANN001
     """Max and average pooling share everything but the operation and its cost."""
     return LayerSpec(
         type_id=title.lower(),
@@ -126,14 +127,17 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -
         key_params=_pool_key,
         id_prefix=id_prefix,
         warnings=_pool_warnings_for(title),
+        onnx_ops=(onnx_op,),
+        onnx_import=f"engine.importers.convert:{title.lower()}",
     )
 
 
 MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
-                         "Keeps the largest value in each window, shrinking height and width.", "pool")
+                         "Keeps the largest value in each window, shrinking height and width.", "pool",
+                         "MaxPool")
 AVGPOOL2D = _window_pool("AvgPool2d", "average",
                          "Replaces each window by its average, shrinking height and width.", "avgpool",
-                         macs=_avg_macs)
+                         "AveragePool", macs=_avg_macs)
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
@@ -170,4 +174,7 @@ ADAPTIVE_AVGPOOL2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.AdaptiveAvgPool2d", {"output_size": tuple(p["output_size"])}),
     key_params=lambda p: "global" if p["output_size"] == (1, 1) else fmt_pair(p["output_size"]),
     id_prefix="gap",
+    # Exporters write global average pooling as GlobalAveragePool or as ReduceMean over H, W.
+    onnx_ops=("GlobalAveragePool", "ReduceMean"),
+    onnx_import="engine.importers.convert:global_avgpool",
 )

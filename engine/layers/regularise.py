@@ -36,6 +36,8 @@ DROPOUT = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop",
+    onnx_ops=("Dropout",),
+    onnx_import="engine.importers.convert:dropout",
 )
 
 
@@ -83,6 +85,8 @@ def _bn_explain(inputs: list[Shape], out: Shape, p: Params) -> list[str]:
 
 
 def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) -> LayerSpec:
+    # Both BatchNorm layers read BatchNormalization; the converter takes the one whose
+    # rank matches the node's input.
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -96,6 +100,8 @@ def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) 
         count_macs=lambda i, o, p: numel(o),
         torch_module=lambda i, p: (cls, {"num_features": i[0][0], "affine": p["affine"]}),
         id_prefix="bn",
+        onnx_ops=("BatchNormalization",),
+        onnx_import=f"engine.importers.convert:{type_id}",
     )
 
 

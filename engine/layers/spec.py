@@ -147,6 +147,12 @@ class LayerSpec:
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).
     warnings: Callable[[str, list[Shape], Shape, Params], list[str]] = lambda n, i, o, p: []
     extra: dict[str, Any] = field(default_factory=dict)
+    # ONNX import: the op types this layer is read from, and the converter that turns one
+    # such node into this layer's params and weights, as "module:function" so the registry
+    # stays free of onnx. The converter returns None when the node is not this layer (e.g.
+    # BatchNormalization on a vector is BatchNorm1d's, not BatchNorm2d's).
+    onnx_ops: tuple[str, ...] = ()
+    onnx_import: str = ""
 
     def param(self, name: str) -> Param:
         for p in self.params:
