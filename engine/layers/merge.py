@@ -51,6 +51,7 @@ ADD = LayerSpec(
     torch_module=lambda i, p: ("engine.layers.modules.Add", {}),
     inputs="inputs",
     id_prefix="add",
+    glyph="add",
     onnx_ops=("Add", "Sum"),
     onnx_import="engine.importers.convert:add",
 )
@@ -67,6 +68,7 @@ CONCAT = LayerSpec(
     torch_module=lambda i, p: ("engine.layers.modules.Concat", {}),
     inputs="inputs",
     id_prefix="concat",
+    glyph="concat",
     onnx_ops=("Concat",),
     onnx_import="engine.importers.convert:concat",
 )

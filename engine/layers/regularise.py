@@ -6,6 +6,7 @@ from engine.layers.activation import same_shape
 from engine.layers.spec import (
     BOOL,
     FLOAT,
+    SCORE_TRANSPARENT,
     LayerSpec,
     Param,
     Params,
@@ -36,6 +37,8 @@ DROPOUT = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop",
+    traits=frozenset({SCORE_TRANSPARENT}),
+    glyph="dropout",
     onnx_ops=("Dropout",),
     onnx_import="engine.importers.convert:dropout",
 )
@@ -67,6 +70,7 @@ DROPOUT2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout2d", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop2d",
+    glyph="dropout2d",
 )
 
 
@@ -100,6 +104,7 @@ def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) 
         count_macs=lambda i, o, p: numel(o),
         torch_module=lambda i, p: (cls, {"num_features": i[0][0], "affine": p["affine"]}),
         id_prefix="bn",
+        glyph="norm",
         onnx_ops=("BatchNormalization",),
         onnx_import=f"engine.importers.convert:{type_id}",
     )
