@@ -53,6 +53,8 @@ ADD = LayerSpec(
     inputs="inputs",
     id_prefix="add",
     glyph="add",
+    onnx_ops=("Add", "Sum"),
+    onnx_import="engine.importers.convert:add",
 )
 
 CONCAT = LayerSpec(
@@ -69,4 +71,6 @@ CONCAT = LayerSpec(
     inputs="inputs",
     id_prefix="concat",
     glyph="concat",
+    onnx_ops=("Concat",),
+    onnx_import="engine.importers.convert:concat",
 )

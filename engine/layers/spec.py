@@ -194,6 +194,12 @@ class LayerSpec:
     shape_fix: Callable[[Shape], dict[str, Any]] | None = None
     # Glyph name of the palette/canvas icon (resources/icons/layer-<glyph>.svg).
     glyph: str = "generic"
+    # ONNX import: the op types this layer is read from, and the converter that turns one
+    # such node into this layer's params and weights, as "module:function" so the registry
+    # stays free of onnx. The converter returns None when the node is not this layer (e.g.
+    # BatchNormalization on a vector is BatchNorm1d's, not BatchNorm2d's).
+    onnx_ops: tuple[str, ...] = ()
+    onnx_import: str = ""
 
     def has_trait(self, trait: str) -> bool:
         return trait in self.traits
