@@ -79,6 +79,7 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     (and quick to test) without them. The training run takes the data set the dataset
     panel already holds in memory."""
     from app.panels.data.binding import install_data_panel
+    from app.panels.diagnose.binding import install_diagnose
     from app.panels.export.binding import install_export
     from app.panels.inspect.binding import install_inspect
     from app.panels.training.binding import install_training
@@ -91,6 +92,7 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     bindings["weights"] = install_weights(window)
     bindings["inspect"] = install_inspect(window, lambda: data.dataset, training.controller)
     bindings["export"] = install_export(window)
+    bindings["diagnose"] = install_diagnose(window, window.doc, training.controller)
     return bindings
 
 
