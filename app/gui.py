@@ -84,7 +84,9 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     data = install_data_panel(window, window.doc)
     training = install_training(window, window.doc)
     training.dataset_provider = lambda: data.dataset
-    return {"data": data, "training": training}
+    from app.panels.lab.binding import install_lab
+    return {"data": data, "training": training,
+            "lab": install_lab(window, window.files, lambda: data.dataset)}
 
 
 def create_main_window(path: str | None = None, app: QApplication | None = None,
