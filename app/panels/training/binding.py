@@ -91,6 +91,7 @@ class TrainingBinding(QObject):
         self.plots: TrainPlots | None = None
         self._pending_plot_calls: list[tuple[str, tuple[Any, ...]]] = []
         self._run_signature: tuple[Any, ...] | None = None
+        self._run_graph: Graph | None = None  # the graph the current run trains
         self._run_data: dict[str, Any] | None = None
         self._build_docks()
         self._wire_actions()
@@ -179,6 +180,7 @@ class TrainingBinding(QObject):
             self.plot_placeholder.setText("Loading the plots…")
             self.warm_up()
         self._run_signature = network_signature(self.doc.graph)
+        self._run_graph = self.doc.graph.copy()  # what the weights will belong to
         self._run_data = dict(self.doc.project.data or {})
         self.progress.set_stale(False)
         self.progress.show_preparing()
@@ -295,6 +297,8 @@ class TrainingBinding(QObject):
         if self._pending_plot_calls:  # the warm-up never finished: show the run anyway
             self.ensure_plots()
         self.progress.show_finished(finished)
+        if finished.weights is not None and self._run_graph is not None:  # kept, and saved
+            self.doc.set_weights(finished.weights, "training", trained_on=self._run_graph)
         self._message(self.progress.status_text())
         self._check_stale()
 
