@@ -29,6 +29,10 @@ from engine.worker.entry import worker_main
 from engine.worker.protocol import Ready, SetDataset, Shutdown
 
 SPAWN = multiprocessing.get_context("spawn")
+# What the first Pipe/Process imports (~90 ms on a busy machine): the warm-up imports these
+# on a background thread before it starts the worker from the GUI thread.
+SPAWN_MODULES = ("multiprocessing.connection", "multiprocessing.popen_spawn_posix",
+                 "multiprocessing.reduction", "multiprocessing.resource_tracker")
 # How long close() waits at each step (ask to exit, then terminate) before the next one.
 # The worker holds nothing of the user's (the editor owns the project), so ending it
 # quickly is always safe.
@@ -64,8 +68,8 @@ def _start_and_send(process: Any, child_conn: Any, conn: Any, outbox: queue.Queu
     while (message := outbox.get()) is not None:
         try:
             conn.send(message)
-        except (OSError, EOFError, ValueError):
-            return  # the worker is gone; the reading side reports it
+        except Exception:  # gone, or closed under us by close(); the reading side reports it
+            return
 
 
 class EngineProcess(QObject):

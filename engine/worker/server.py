@@ -24,6 +24,7 @@ from typing import Any
 
 from engine.training.control import TrainControl
 from engine.training.events import Failed, Finished, ProbeResult
+from engine.training.settings import TrainError
 from engine.worker.jobs import run_job_safely
 from engine.worker.protocol import (
     CheckpointSaved,
@@ -212,7 +213,7 @@ class Server:
         else:
             try:
                 trainer.save_checkpoint(message.path)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, TrainError) as exc:  # already a sentence
                 error = str(exc)
             except Exception as exc:
                 traceback.print_exc()

@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
-from app.engine_process import EngineProcess, shared_engine
+from app.engine_process import SPAWN_MODULES, EngineProcess, shared_engine
 from app.panels.training import warm_up as gui_warm_up
 from app.panels.training.local_run import LocalRun
 from engine.inspect.kinds import PROBE_KINDS
@@ -232,7 +232,7 @@ class TrainingController(QObject):
             error = ""
             try:
                 self._trainer.save_checkpoint(path)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, TrainError) as exc:  # already a sentence
                 error = str(exc)
             self.engineEvent.emit(CheckpointSaved(request_id, str(path), error))
             return request_id
@@ -261,15 +261,17 @@ class TrainingController(QObject):
 
     # ---- warm-up -------------------------------------------------------------------
     def warm_up(self, extra_modules: tuple[str, ...] = ()) -> None:
-        """Start the engine worker (it imports torch in its own process) and import
-        `extra_modules` (the plots) on a background thread here, so the first Train starts
-        at once; warmedUp follows when both are done (once per call)."""
+        """Import `extra_modules` (the plots) and what starting a process needs on a
+        background thread here, then start the engine worker (it imports torch in its own
+        process), so the first Train starts at once; warmedUp follows when both are done
+        (once per call)."""
         self._warm_wanted = True
-        self._engine.ensure_started()
-        if not gui_warm_up.import_in_background(extra_modules):
+        if not gui_warm_up.import_in_background((*SPAWN_MODULES, *extra_modules)):
             self._report_warm()
 
     def _report_warm(self, *_args: object) -> None:
+        if self._warm_wanted and gui_warm_up.imports_done():
+            self._engine.ensure_started()  # cheap now: its modules are imported
         cuda = self._engine.cuda_available
         if self._warm_wanted and gui_warm_up.imports_done() and cuda is not None:
             self._warm_wanted = False

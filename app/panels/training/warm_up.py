@@ -51,10 +51,10 @@ def notifier() -> _WarmUpNotifier:
 
 def _import_in_background(modules: tuple[str, ...]) -> None:
     global _warm_done
-    try:
-        for name in modules:
+    for name in modules:
+        try:
             importlib.import_module(name)
-    except Exception:  # a warm-up must never break the app; the first use reports errors
-        traceback.print_exc()
+        except Exception:  # a warm-up must never break the app; the first use reports errors
+            traceback.print_exc()
     _warm_done = True
     notifier().done.emit()
