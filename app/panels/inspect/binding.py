@@ -284,7 +284,9 @@ class InspectBinding(QObject):
         else:
             self._maps_behind = True
         self._update_thumbnails()
-        self.panel.weights_label.setText(f"Live: training weights at step {step}.")
+        # Fixed wording (no step count): a label whose text changes relayouts the dock.
+        if self.panel.weights_label.text() != rq.LIVE:
+            self.panel.weights_label.setText(rq.LIVE)
 
     # ---- document -------------------------------------------------------------------------
     def _on_network_changed(self, *_args: object) -> None:
