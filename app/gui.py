@@ -81,12 +81,15 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     from app.panels.data.binding import install_data_panel
     from app.panels.inspect.binding import install_inspect
     from app.panels.training.binding import install_training
+    from app.panels.weights.binding import install_weights
 
     data = install_data_panel(window, window.doc)
     training = install_training(window, window.doc)
     training.dataset_provider = lambda: data.dataset
-    inspect = install_inspect(window, lambda: data.dataset, training.controller)
-    return {"data": data, "training": training, "inspect": inspect}
+    bindings: dict[str, QObject] = {"data": data, "training": training}
+    bindings["weights"] = install_weights(window)
+    bindings["inspect"] = install_inspect(window, lambda: data.dataset, training.controller)
+    return bindings
 
 
 def create_main_window(path: str | None = None, app: QApplication | None = None,

@@ -12,10 +12,15 @@ from typing import Any
 
 from engine.graph import CycleError, Graph
 from engine.layers import Shape, ShapeError, fmt_shape
-from engine.layers.io import input_shape as input_node_shape
+from engine.layers.spec import (
+    NORMALISES_SCORES,
+    ROLE_INPUT,
+    ROLE_OUTPUT,
+    SATURATING,
+    SCORE_TRANSPARENT,
+)
 
 BYTES_PER_VALUE = 4  # float32 activations
-SATURATING = ("sigmoid", "tanh")
 
 
 @dataclass
@@ -171,8 +176,8 @@ def analyse(
         if res.error:
             errors.append(res.error)
 
-    inputs = graph.ids_of_type("input")
-    outputs = graph.ids_of_type("output")
+    inputs = graph.ids_with_role(ROLE_INPUT)
+    outputs = graph.ids_with_role(ROLE_OUTPUT)
     input_shape = results[inputs[0]].output_shape if len(inputs) == 1 else None
     output_id = outputs[0] if len(outputs) == 1 else None
     if not inputs:
@@ -242,9 +247,9 @@ def _softmax_warning(graph: Graph, output_id: str, feeds: dict[str, list[str | N
                      warnings: list[str]) -> None:
     src = feeds[output_id][0] if feeds[output_id] else None
     # Look through shape-preserving layers that do not change what softmax means.
-    while src is not None and graph.nodes[src].type_id in ("dropout",):
+    while src is not None and graph.nodes[src].spec.has_trait(SCORE_TRANSPARENT):
         src = feeds[src][0]
-    if src is not None and graph.nodes[src].type_id == "softmax":
+    if src is not None and graph.nodes[src].spec.has_trait(NORMALISES_SCORES):
         warnings.append(
             f"Softmax '{src}' feeds the Output, but the cross-entropy loss applies softmax itself, "
             f"so it would be applied twice and learning slows. Remove it: the Output should get "
@@ -253,10 +258,11 @@ def _softmax_warning(graph: Graph, output_id: str, feeds: dict[str, list[str | N
 
 
 def _saturation_warning(graph: Graph, order: list[str], warnings: list[str]) -> None:
-    squashers = [n for n in order if graph.nodes[n].type_id in SATURATING]
+    squashers = [n for n in order if graph.nodes[n].spec.has_trait(SATURATING)]
     if len(squashers) >= 3:
+        titles = "/".join(dict.fromkeys(graph.nodes[n].spec.title for n in squashers))
         warnings.append(
-            f"{len(squashers)} Sigmoid/Tanh layers ({', '.join(squashers)}): each one shrinks the "
+            f"{len(squashers)} {titles} layers ({', '.join(squashers)}): each one shrinks the "
             f"gradient (a sigmoid's slope is at most 0.25), so early layers may barely learn "
             f"(vanishing gradient). ReLU avoids this."
         )
@@ -265,38 +271,45 @@ def _saturation_warning(graph: Graph, order: list[str], warnings: list[str]) -> 
 def _data_shape_check(graph: Graph, input_id: str, data_shape: Shape, errors: list[str],
                       fixes: list[Fix]) -> None:
     node = graph.nodes[input_id]
-    have = input_node_shape(node.params)
+    spec = node.spec
+    have = spec.output_shape(input_id, [], node.params)
     if have == data_shape:
         return
     errors.append(
-        f"Input '{input_id}' is {fmt_shape(have)} but the dataset's samples are "
-        f"{fmt_shape(data_shape)}. Set the Input to {fmt_shape(data_shape)}."
+        f"{spec.title} '{input_id}' is {fmt_shape(have)} but the dataset's samples are "
+        f"{fmt_shape(data_shape)}. Set the {spec.title} to {fmt_shape(data_shape)}."
     )
-    if len(data_shape) == 3:
-        change = (("layout", "image"), ("channels", data_shape[0]), ("height", data_shape[1]),
-                  ("width", data_shape[2]))
-    else:
-        change = (("layout", "vector"), ("features", data_shape[0]))
-    fixes.append(Fix(f"Set Input '{input_id}' to {fmt_shape(data_shape)}", ((input_id, change),)))
+    if spec.shape_fix is not None:
+        change = tuple(spec.shape_fix(data_shape).items())
+        fixes.append(Fix(f"Set {spec.title} '{input_id}' to {fmt_shape(data_shape)}",
+                         ((input_id, change),)))
 
 
 def _class_check(graph: Graph, output_id: str, feeds: dict[str, list[str | None]],
                  num_classes: int, errors: list[str], fixes: list[Fix]) -> None:
     node = graph.nodes[output_id]
+    own = node.spec.class_param
+    if own is None:
+        return
     last = feeds[output_id][0] if feeds[output_id] else None
-    last_linear = last if last is not None and graph.nodes[last].type_id == "linear" else None
-    mismatch = node.params["classes"] != num_classes or (
-        last_linear is not None and graph.nodes[last_linear].params["units"] != num_classes)
+    # The layer that produces the scores (the last Linear), when its units set the count.
+    scorer = last if last is not None and graph.nodes[last].spec.class_param else None
+    scorer_param = graph.nodes[scorer].spec.class_param if scorer is not None else None
+    mismatch = node.params[own] != num_classes or (
+        scorer is not None and graph.nodes[scorer].params[scorer_param] != num_classes)
     if not mismatch:
         return
+    title = node.spec.title
+    scorer_title = graph.nodes[scorer].spec.title if scorer is not None else "Linear"
     errors.append(
-        f"The dataset has {num_classes} classes but Output '{output_id}' expects "
-        f"{node.params['classes']}. Set the Output (and the last Linear's units) to {num_classes}."
+        f"The dataset has {num_classes} classes but {title} '{output_id}' expects "
+        f"{node.params[own]}. Set the {title} (and the last {scorer_title}'s "
+        f"{scorer_param or 'units'}) to {num_classes}."
     )
     changes: list[tuple[str, tuple[tuple[str, Any], ...]]] = [
-        (output_id, (("classes", num_classes),))]
-    if last_linear is not None:
-        changes.append((last_linear, (("units", num_classes),)))
+        (output_id, ((own, num_classes),))]
+    if scorer is not None and scorer_param is not None:
+        changes.append((scorer, ((scorer_param, num_classes),)))
     fixes.append(Fix(f"Set the network to {num_classes} classes", tuple(changes)))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.graph import Edge, Graph, GraphError, Node
+from engine.graph import CycleError, Edge, Graph, Node, id_problem
 from engine.layers import ParamError, UnknownLayerError, get_spec
 
 FORMAT = "netcanvas-project"
@@ -35,9 +35,12 @@ class Project:
     # reading a project never imports torch.
     data: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    # {"file": "<stem>.weights.safetensors", "sha256": ...} when trained weights were saved
+    # beside the project (engine.weights_state); checked when the project is opened.
+    weights: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "format": FORMAT,
             "version": VERSION,
             "name": self.name,
@@ -46,6 +49,9 @@ class Project:
             "data": self.data,
             "training": self.training,
         }
+        if self.weights:  # optional: files without it (and older readers) are unaffected
+            record["weights"] = self.weights
+        return record
 
 
 def dumps(project: Project) -> str:
@@ -112,6 +118,22 @@ def parse_project(text: str, where: str = "project") -> Project:
             f"'{where}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
             f"The file is damaged or was cut short."
         ) from None
+    except RecursionError:
+        raise ProjectError(
+            f"'{where}' nests lists or objects thousands of levels deep, which no NetCanvas "
+            f"project does; the file is damaged or not a project."
+        ) from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise ProjectError(
+            f"'{where}' holds a number with thousands of digits, which no NetCanvas project "
+            f"does; the file is damaged or not a project."
+        ) from None
+    bad_text = _lone_surrogate_path(doc)
+    if bad_text is not None:
+        raise ProjectError(
+            f"'{where}', at {bad_text}: the text holds a broken character escape (a lone "
+            f"UTF-16 surrogate such as \\ud800). Retype that text."
+        )
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ProjectError(
             f"'{where}' is not a NetCanvas project (it lacks \"format\": \"{FORMAT}\")."
@@ -130,7 +152,43 @@ def parse_project(text: str, where: str = "project") -> Project:
     graph = reader.graph(reader.obj(doc, "graph"))
     data = reader.obj(doc, "data", required=False)
     training = reader.obj(doc, "training", required=False)
-    return Project(graph, name, description, data, training)
+    reader.sections(data, training)
+    # Kept as found: a damaged record is reported when the weights are loaded, and the
+    # project still opens (untrained).
+    weights = doc.get("weights")
+    return Project(graph, name, description, data, training,
+                   weights if isinstance(weights, dict) else ({"file": None} if weights else {}))
+
+
+def _lone_surrogate_path(doc: Any) -> str | None:
+    """Where the first string (key or value) with a lone surrogate is, or None.
+
+    json accepts "\\ud800" escapes, but such a string cannot be printed, saved as UTF-8 or
+    shown, so it is refused at reading. Iterative: the document may be ~1,000 levels deep.
+    """
+    stack: list[tuple[str, Any]] = [("the top level", doc)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _encodes(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                where = key if path == "the top level" else f"{path}.{key}"
+                if not _encodes(key):
+                    return path
+                stack.append((where, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Reader:
@@ -168,6 +226,10 @@ class _Reader:
             if node.id in graph.nodes:
                 raise self.fail(f"graph.nodes[{i}].id", f"the name {node.id!r} is used twice.")
             graph.nodes[node.id] = node
+        # The same checks as Graph.check_connect, but each edge in constant time (a port
+        # set instead of scanning every edge, one cycle check at the end instead of a
+        # search per edge): reading stays linear in the size of the graph.
+        used: dict[tuple[str, int], str] = {}
         for i, rec in enumerate(edges):
             path = f"graph.edges[{i}]"
             if not isinstance(rec, dict):
@@ -175,15 +237,65 @@ class _Reader:
             src, tgt, port = rec.get("source"), rec.get("target"), rec.get("port", 0)
             for key, val in (("source", src), ("target", tgt)):
                 if not isinstance(val, str) or val not in graph.nodes:
-                    raise self.fail(f"{path}.{key}", f"{val!r} is not a node in this file.")
+                    raise self.fail(f"{path}.{key}", f"{_short(val)} is not a node in this file.")
             if not isinstance(port, int) or isinstance(port, bool):
                 raise self.fail(f"{path}.port", f"expected a whole number, found {_kind(port)}.")
-            try:
-                graph.check_connect(src, tgt, port)  # type: ignore[arg-type]
-            except GraphError as exc:
-                raise self.fail(path, str(exc)) from None
+            problem = self.edge_problem(graph, src, tgt, port, used)  # type: ignore[arg-type]
+            if problem:
+                raise self.fail(path, problem)
+            used[(tgt, port)] = src  # type: ignore[index]
             graph.edges.append(Edge(src, tgt, port))  # type: ignore[arg-type]
+        try:
+            graph.topological_order()
+        except CycleError:
+            i, edge = _edge_closing_a_loop(graph)
+            raise self.fail(
+                f"graph.edges[{i}]",
+                f"Connecting '{edge.source}' to '{edge.target}' would make a loop "
+                f"('{edge.target}' already feeds '{edge.source}'). Networks here must flow "
+                f"one way.") from None
         return graph
+
+    @staticmethod
+    def edge_problem(graph: Graph, src: str, tgt: str, port: int,
+                     used: dict[tuple[str, int], str]) -> str | None:
+        source, target = graph.nodes[src].spec, graph.nodes[tgt]
+        if not source.has_output:
+            return (f"{source.title} '{src}' is the end of the network: nothing can follow it. "
+                    f"Connect the layer before it instead.")
+        if src == tgt:
+            return f"'{src}' cannot feed itself."
+        ports = target.spec.port_count(target.params)
+        if ports == 0:
+            return f"{target.spec.title} '{tgt}' takes no input: data starts there."
+        if not 0 <= port < ports:
+            return (f"{target.spec.title} '{tgt}' has {ports} input(s); there is no input "
+                    f"{_short(port + 1)}.")
+        if (tgt, port) in used:
+            what = f"input {port + 1}" if ports > 1 else "its input"
+            return (f"{target.spec.title} '{tgt}' already takes {what} from '{used[(tgt, port)]}'. "
+                    f"Disconnect that first, or use an Add or Concat to join branches.")
+        return None
+
+    def sections(self, data: dict[str, Any], training: dict[str, Any]) -> None:
+        """Check the data and training records as docs/project-format.md describes them,
+        so a bad setting is refused when the file is read, not when training starts."""
+        # Imported here: engine.data pulls in numpy, which reading a graph does not need.
+        from engine.data.dataset import DataSource
+        from engine.data.errors import DataError
+        from engine.data.prep_settings import Preprocessing
+        from engine.training.settings import SettingsError, TrainSettings
+
+        checks = (("data.source", DataSource.from_dict, data.get("source")),
+                  ("data.preprocessing", Preprocessing.from_dict, data.get("preprocessing")),
+                  ("training", TrainSettings.from_dict, training or None))
+        for path, read, record in checks:
+            if record is None:
+                continue
+            try:
+                read(record)
+            except (DataError, SettingsError, TypeError, ValueError) as exc:
+                raise self.fail(path, str(exc)) from None
 
     def node(self, path: str, rec: Any) -> Node:
         if not isinstance(rec, dict):
@@ -191,6 +303,9 @@ class _Reader:
         node_id, type_id = rec.get("id"), rec.get("type")
         if not isinstance(node_id, str) or not node_id:
             raise self.fail(f"{path}.id", f"expected a node name, found {_kind(node_id)}.")
+        problem = id_problem(node_id)
+        if problem:
+            raise self.fail(f"{path}.id", problem)
         if not isinstance(type_id, str):
             raise self.fail(f"{path}.type", f"expected a layer type, found {_kind(type_id)}.")
         try:
@@ -211,6 +326,43 @@ class _Reader:
         return Node(node_id, spec.type_id, values, (float(pos[0]), float(pos[1])))
 
 
+def _edge_closing_a_loop(graph: Graph) -> tuple[int, Edge]:
+    """The last edge (in file order) of one loop in `graph`: iterative depth-first search,
+    linear in the graph's size."""
+    children: dict[str, list[tuple[int, str]]] = {n: [] for n in graph.nodes}
+    for i, e in enumerate(graph.edges):
+        children[e.source].append((i, e.target))
+    state = dict.fromkeys(graph.nodes, 0)  # 0 new, 1 on the current path, 2 done
+    for root in graph.nodes:
+        if state[root]:
+            continue
+        # (node, index of the edge that reached it, its children still to visit)
+        stack = [(root, -1, iter(children[root]))]
+        state[root] = 1
+        while stack:
+            node, _, it = stack[-1]
+            step = next(it, None)
+            if step is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            i, child = step
+            if state[child] == 1:  # back edge: the loop is child .. node -> child
+                indices = [i] + [v for n, v, _ in stack[[s[0] for s in stack].index(child) + 1:]]
+                last = max(indices)
+                return last, graph.edges[last]
+            if state[child] == 0:
+                state[child] = 1
+                stack.append((child, i, iter(children[child])))
+    raise AssertionError("no loop found in a graph that has one")
+
+
+def _short(value: Any) -> str:
+    """repr() cut to a readable length (a file may hold a 4,000-digit number)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -221,5 +373,5 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"text {value!r}"
-    return f"{type(value).__name__} {value!r}"
+        return f"text {_short(value)}"
+    return f"{type(value).__name__} {_short(value)}"

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from engine.layers.spec import FLOAT, LayerSpec, Param, Params, Shape
+from engine.layers.spec import (
+    FLOAT,
+    NORMALISES_SCORES,
+    SATURATING,
+    LayerSpec,
+    Param,
+    Params,
+    Shape,
+)
 
 
 def same_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
@@ -11,7 +19,8 @@ def same_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
 
 def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
                 params: tuple[Param, ...] = (), kwargs=lambda p: {}, key=lambda p: "",
-                category: str = "Activation", outputs_probabilities: bool = False) -> LayerSpec:
+                category: str = "Activation", traits: frozenset[str] = frozenset(),
+                lab: str = "activation") -> LayerSpec:
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -23,7 +32,9 @@ def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
         torch_module=lambda i, p: (cls, kwargs(p)),
         key_params=key,
         id_prefix=type_id,
-        outputs_probabilities=outputs_probabilities,
+        traits=traits,
+        glyph=type_id,
+        lab=lab,
     )
 
 
@@ -38,14 +49,16 @@ LEAKY_RELU = _activation(
     key=lambda p: f"a={p['negative_slope']:g}")
 SIGMOID = _activation(
     "sigmoid", "Sigmoid", "Squashes to (0, 1); its gradient is at most 0.25, so deep stacks vanish.",
-    "f(x) = 1 / (1 + e^-x); gradient f(x)(1 - f(x)) <= 0.25", "torch.nn.Sigmoid")
+    "f(x) = 1 / (1 + e^-x); gradient f(x)(1 - f(x)) <= 0.25", "torch.nn.Sigmoid",
+    traits=frozenset({SATURATING}))
 TANH = _activation(
     "tanh", "Tanh", "Squashes to (-1, 1), zero-centred; saturates for large inputs.",
-    "f(x) = tanh(x); gradient 1 - f(x)^2", "torch.nn.Tanh")
+    "f(x) = tanh(x); gradient 1 - f(x)^2", "torch.nn.Tanh",
+    traits=frozenset({SATURATING}))
 GELU = _activation(
     "gelu", "GELU", "A smooth ReLU used in transformers: x times the Gaussian CDF of x.",
     "f(x) = x * Phi(x)", "torch.nn.GELU")
 SOFTMAX = _activation(
     "softmax", "Softmax", "Turns scores into probabilities that sum to 1 (over the channels).",
     "p_i = e^(s_i) / sum_j e^(s_j)", "torch.nn.Softmax", kwargs=lambda p: {"dim": 1},
-    outputs_probabilities=True)
+    traits=frozenset({NORMALISES_SCORES}), lab="")

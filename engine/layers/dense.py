@@ -36,6 +36,7 @@ FLATTEN = LayerSpec(
     window=lambda p: None,
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
+    glyph="flatten",
 )
 
 
@@ -80,9 +81,14 @@ LINEAR = LayerSpec(
     receptive=lambda p: None,
     window=lambda p: None,
     weight_layout="dense",
+    state_shapes=lambda i, p: ({"weight": (p["units"], i[0][0]), "bias": (p["units"],)}
+                               if p["bias"] else {"weight": (p["units"], i[0][0])}),
     torch_module=lambda i, p: (
         "torch.nn.Linear", {"in_features": i[0][0], "out_features": p["units"], "bias": p["bias"]}
     ),
     key_params=lambda p: f"{p['units']} units",
     id_prefix="fc",
+    class_param="units",
+    glyph="linear",
+    lab="linear",
 )

@@ -51,6 +51,7 @@ ADD = LayerSpec(
     torch_module=lambda i, p: ("engine.layers.modules.Add", {}),
     inputs="inputs",
     id_prefix="add",
+    glyph="add",
 )
 
 CONCAT = LayerSpec(
@@ -65,4 +66,5 @@ CONCAT = LayerSpec(
     torch_module=lambda i, p: ("engine.layers.modules.Concat", {}),
     inputs="inputs",
     id_prefix="concat",
+    glyph="concat",
 )

@@ -116,7 +116,8 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
     return out[0] * out[1] * out[2] * k[0] * k[1]
 
 
-def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -> LayerSpec:  # noqa: ANN001
+def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None,  # noqa: ANN001
+                 lab: str = "") -> LayerSpec:
     """Max and average pooling share everything but the operation and its cost."""
     return LayerSpec(
         type_id=title.lower(),
@@ -132,15 +133,18 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None) -
         torch_module=_pool_torch_for(f"torch.nn.{title}"),
         key_params=_pool_key,
         id_prefix=id_prefix,
+        glyph=title.lower().removesuffix("2d"),
         warnings=_pool_warnings_for(title),
+        lab=lab,
     )
 
 
 MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
-                         "Keeps the largest value in each window, shrinking height and width.", "pool")
+                         "Keeps the largest value in each window, shrinking height and width.", "pool",
+                         lab="max_pool")
 AVGPOOL2D = _window_pool("AvgPool2d", "average",
                          "Replaces each window by its average, shrinking height and width.", "avgpool",
-                         macs=_avg_macs)
+                         macs=_avg_macs, lab="avg_pool")
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
@@ -178,4 +182,5 @@ ADAPTIVE_AVGPOOL2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.AdaptiveAvgPool2d", {"output_size": tuple(p["output_size"])}),
     key_params=lambda p: "global" if p["output_size"] == (1, 1) else fmt_pair(p["output_size"]),
     id_prefix="gap",
+    glyph="gap",
 )

@@ -30,6 +30,19 @@ class ParamError(ValueError):
 INT, FLOAT, BOOL, CHOICE, PAIR, PADDING = "int", "float", "bool", "choice", "pair", "padding"
 PADDING_WORDS = ("same", "valid")
 
+# Roles: what a node is to the network as a whole. Analysis and model build ask the role,
+# never the type id (a renamed or imported layer type keeps working).
+ROLE_INPUT, ROLE_OUTPUT, ROLE_LAYER = "input", "output", "layer"
+
+# Traits: facts about a layer that checks need.
+# saturating: squashes its input into a bounded range, so its gradient fades (Sigmoid, Tanh).
+SATURATING = "saturating"
+# score_transparent: between a softmax and the Output it does not change what the values
+# mean, so checks look through it (Dropout).
+SCORE_TRANSPARENT = "score_transparent"
+# normalises_scores: turns scores into probabilities (Softmax); the loss must not get them.
+NORMALISES_SCORES = "normalises_scores"
+
 
 @dataclass(frozen=True)
 class Param:
@@ -157,10 +170,36 @@ class LayerSpec:
     # How the layer's "weight" parameter is laid out, for filter views and saliency:
     # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
     weight_layout: str = ""
-    # True when the layer's output already is a probability distribution (Softmax), so
-    # a prediction must not apply softmax a second time.
-    outputs_probabilities: bool = False
+    # The module's state_dict entry shapes ({"weight": (16, 1, 3, 3), "bias": (16,)}) from
+    # the input shapes and params, without torch: lets the editor tell which trained
+    # weights still fit after an edit. Empty for layers without parameters or buffers.
+    state_shapes: Callable[[list[Shape], Params], dict[str, Shape]] = lambda i, p: {}
+    # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
+    # "avg_pool", "activation", "dropout", "linear" ('' for none).
+    lab: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the node is to the network: ROLE_INPUT (data enters; built as the forward's
+    # argument, not a module), ROLE_OUTPUT (marks the class scores) or ROLE_LAYER.
+    role: str = ROLE_LAYER
+    # Trait names from the constants above (SATURATING, ...).
+    traits: frozenset[str] = frozenset()
+    # The int param that sets how many classes this node scores ("classes" on the Output,
+    # "units" on Linear), so a class-count fix can set it; None when it has none.
+    class_param: str | None = None
+    # For an Input: the params that make it produce a given sample shape (the one-click fix
+    # when the dataset disagrees); None for every other layer.
+    shape_fix: Callable[[Shape], dict[str, Any]] | None = None
+    # Glyph name of the palette/canvas icon (resources/icons/layer-<glyph>.svg).
+    glyph: str = "generic"
+
+    def has_trait(self, trait: str) -> bool:
+        return trait in self.traits
+
+    @property
+    def outputs_probabilities(self) -> bool:
+        """The output already is a probability distribution (Softmax), so a prediction
+        must not apply softmax a second time."""
+        return NORMALISES_SCORES in self.traits
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -33,9 +33,9 @@ from widgets.train_settings_panel import TrainSettingsPanel
 
 if TYPE_CHECKING:
     from app.document import Document
-    from widgets.train_plots import TrainPlots
+    from widgets.plots.training import TrainPlots
 
-PLOTS_MODULE = "widgets.train_plots"
+PLOTS_MODULE = "widgets.plots.training"
 # After the window's first paint, so neither the start-up time nor its first frames pay.
 WARM_UP_DELAY_MS = 1500
 DOCK_HEIGHT = 290
@@ -86,6 +86,7 @@ class TrainingBinding(QObject):
         self.plots: TrainPlots | None = None
         self._pending_plot_calls: list[tuple[str, tuple[Any, ...]]] = []
         self._run_signature: tuple[Any, ...] | None = None
+        self._run_graph: Graph | None = None  # the graph the current run trains
         self._run_data: dict[str, Any] | None = None
         self._build_docks()
         self._wire_actions()
@@ -131,9 +132,15 @@ class TrainingBinding(QObject):
         self.settings_action.setStatusTip("Optimizer, learning rate, L2 penalty, loss, epochs…")
         self.settings_action.triggered.connect(self.show_settings)
         actions["train_settings"] = self.settings_action
+        self.clear_plots_action = QAction("C&lear Plots", self.window)
+        self.clear_plots_action.setObjectName("action_clear_plots")
+        self.clear_plots_action.setStatusTip("Remove the last run's curves from the training plots")
+        self.clear_plots_action.triggered.connect(self.clear_plots)
+        actions["clear_plots"] = self.clear_plots_action
         menu = self.window.menus["train"]
         menu.addSeparator()
         menu.addAction(self.settings_action)
+        menu.addAction(self.clear_plots_action)
 
     def _connect(self) -> None:
         c, doc = self.controller, self.doc
@@ -145,6 +152,7 @@ class TrainingBinding(QObject):
         c.resumed.connect(self.progress.show_resumed)
         c.finished.connect(self._on_finished)
         c.failed.connect(self._on_failed)
+        c.failedWeights.connect(self._on_failed_weights)
         c.warmedUp.connect(self._on_warmed_up)
         doc.analysisChanged.connect(self._on_document_changed)
         doc.projectReplaced.connect(self._on_project_replaced)
@@ -168,6 +176,7 @@ class TrainingBinding(QObject):
             self.plot_placeholder.setText("Loading the plots…")
             self.warm_up()
         self._run_signature = network_signature(self.doc.graph)
+        self._run_graph = self.doc.graph.copy()  # what the weights will belong to
         self._run_data = dict(self.doc.project.data or {})
         self.progress.set_stale(False)
         self.progress.show_preparing()
@@ -205,6 +214,11 @@ class TrainingBinding(QObject):
 
     def stop(self) -> None:
         self.controller.stop()
+
+    def clear_plots(self) -> None:
+        """Forget the last run's curves: the plots show their empty state again."""
+        if self.plots is not None and not self.controller.is_running:
+            self.plots.clear()
 
     def show_settings(self) -> None:
         self.settings_dock.show()
@@ -281,8 +295,14 @@ class TrainingBinding(QObject):
         if self._pending_plot_calls:  # the warm-up never finished: show the run anyway
             self.ensure_plots()
         self.progress.show_finished(finished)
+        if finished.weights is not None and self._run_graph is not None:  # kept, and saved
+            self.doc.set_weights(finished.weights, "training", trained_on=self._run_graph)
         self._message(self.progress.status_text())
         self._check_stale()
+
+    def _on_failed_weights(self, weights: Any) -> None:
+        if self._run_graph is not None:  # the last good step's weights outlive the failure
+            self.doc.set_weights(weights, "training (until it failed)", trained_on=self._run_graph)
 
     def _on_failed(self, message: str) -> None:
         self.progress.show_failed(message)
@@ -331,6 +351,7 @@ class TrainingBinding(QObject):
         self.pause_action.setIcon(icon("train" if paused else "pause", is_dark()))
         self._set_tip(self.pause_action, "Resume training" if paused else "Pause training")
         self.stop_action.setEnabled(c.is_running and c.state != STOPPING)
+        self.clear_plots_action.setEnabled(not c.is_running)
 
     @staticmethod
     def _set_tip(action: QAction, tip: str) -> None:
