@@ -277,7 +277,7 @@ class FeatureMapGrid(QWidget):
     # ---- painting and input ----------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().base())
+        painter.fillRect(event.rect(), self.palette().base())
         text = self.palette().text().color()
         muted = QColor(self.palette().placeholderText().color())
         fm = QFontMetrics(self.font())
