@@ -274,8 +274,10 @@ def _write_outputs(out: Path, trainer: Trainer, setup: RunSetup, record: RunReco
     trainer.save_checkpoint(out / CHECKPOINT_NAME)
     test_loss = test_acc = None
     problem = ""
+    report: dict[str, Any] = {}
     try:
         test_loss, test_acc = trainer.evaluate(setup.data.x_test, setup.data.y_test)
+        report = _test_report(trainer, setup)
     except Exception as exc:  # a broken model must not cost the user the other files
         problem = f"Could not evaluate on the test split: {exc}"
     history = trainer.history
@@ -296,7 +298,9 @@ def _write_outputs(out: Path, trainer: Trainer, setup: RunSetup, record: RunReco
         "resumed_from": str(Path(ns.resume).resolve()) if ns.resume else None,
         "history": rows,
         "final": record.final_metrics or {"steps": trainer.step},
-        "test": {"loss": test_loss, "accuracy": test_acc},
+        "test": {"loss": test_loss, "accuracy": test_acc,
+                 **{k: report[k] for k in ("per_class", "macro_f1") if k in report}},
+        "confusion_matrix": report.get("confusion_matrix"),
         "wall_time_s": wall_s,
         "train_time_s": record.train_time_s,
     }
@@ -309,6 +313,17 @@ def _write_outputs(out: Path, trainer: Trainer, setup: RunSetup, record: RunReco
         writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
     save_project(setup.project, out / PROJECT_COPY)
     return test_acc, problem
+
+
+def _test_report(trainer: Trainer, setup: RunSetup) -> dict[str, Any]:
+    """Confusion matrix (rows: true class) and per-class P/R/F1 on the test split, the
+    numbers `netcanvas evaluate` and the editor's Evaluation view show."""
+    from engine.inspect.evaluate import predict
+    from engine.training.metrics import classification_report
+
+    _probs, predicted, _loss = predict(trainer.model, setup.data.x_test)
+    return classification_report(setup.data.y_test.numpy(), predicted,
+                                 setup.dataset.num_classes, setup.dataset.class_names)
 
 
 def _finite_or_none(value: Any) -> Any:

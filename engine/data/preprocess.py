@@ -98,6 +98,13 @@ class PreparedData:
     class_names: list[str]
 
 
+def training_stats(ds: ArrayDataset, prep: Preprocessing) -> ChannelStats:
+    """The statistics `prepare` normalises with: those of the training part of the split
+    (inspection preprocesses a new image with exactly these)."""
+    train_idx, _ = split_train_val(len(ds.x_train), prep.val_fraction, prep.seed)
+    return compute_stats(ds.x_train[train_idx])
+
+
 def prepare(ds: ArrayDataset, prep: Preprocessing) -> PreparedData:
     """Split off validation, compute statistics on the rest, and convert every split."""
     prep.validate()

@@ -19,7 +19,8 @@ def same_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
 
 def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
                 params: tuple[Param, ...] = (), kwargs=lambda p: {}, key=lambda p: "",
-                category: str = "Activation", traits: frozenset[str] = frozenset()) -> LayerSpec:
+                category: str = "Activation", traits: frozenset[str] = frozenset(),
+                lab: str = "activation") -> LayerSpec:
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -33,6 +34,7 @@ def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
         id_prefix=type_id,
         traits=traits,
         glyph=type_id,
+        lab=lab,
     )
 
 
@@ -59,4 +61,4 @@ GELU = _activation(
 SOFTMAX = _activation(
     "softmax", "Softmax", "Turns scores into probabilities that sum to 1 (over the channels).",
     "p_i = e^(s_i) / sum_j e^(s_j)", "torch.nn.Softmax", kwargs=lambda p: {"dim": 1},
-    traits=frozenset({NORMALISES_SCORES}))
+    traits=frozenset({NORMALISES_SCORES}), lab="")

@@ -33,6 +33,7 @@ FLATTEN = LayerSpec(
     params=(),
     output_shape=_flatten_shape,
     explain=_flatten_explain,
+    window=lambda p: None,
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
     glyph="flatten",
@@ -78,6 +79,8 @@ LINEAR = LayerSpec(
     count_params=_linear_params,
     count_macs=lambda i, o, p: i[0][0] * p["units"],
     receptive=lambda p: None,
+    window=lambda p: None,
+    weight_layout="dense",
     torch_module=lambda i, p: (
         "torch.nn.Linear", {"in_features": i[0][0], "out_features": p["units"], "bias": p["bias"]}
     ),
@@ -85,4 +88,5 @@ LINEAR = LayerSpec(
     id_prefix="fc",
     class_param="units",
     glyph="linear",
+    lab="linear",
 )

@@ -39,6 +39,7 @@ DROPOUT = LayerSpec(
     id_prefix="drop",
     traits=frozenset({SCORE_TRANSPARENT}),
     glyph="dropout",
+    lab="dropout",
 )
 
 
@@ -69,6 +70,7 @@ DROPOUT2D = LayerSpec(
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop2d",
     glyph="dropout2d",
+    lab="dropout",
 )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 Shape = tuple[int, ...]
 Params = Mapping[str, Any]
+# One axis of a sliding window: (kernel, stride, padding before the first pixel, dilation).
+Window = tuple[int, int, int, int]
 
 
 class ShapeError(Exception):
@@ -159,6 +161,18 @@ class LayerSpec:
     id_prefix: str = "node"
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).
     warnings: Callable[[str, list[Shape], Shape, Params], list[str]] = lambda n, i, o, p: []
+    # Exact sliding-window geometry per axis, ((kernel, stride, padding_before, dilation)
+    # for H, the same for W), used to map an output pixel back to the input pixels it sees
+    # (engine.inspect.receptive). None when every output sees the whole input (Linear,
+    # Flatten, adaptive pooling); element-wise layers and joins are 1x1 windows.
+    window: Callable[[Params], tuple[Window, Window] | None] = lambda p: ((1, 1, 0, 1),
+                                                                        (1, 1, 0, 1))
+    # How the layer's "weight" parameter is laid out, for filter views and saliency:
+    # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
+    weight_layout: str = ""
+    # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
+    # "avg_pool", "activation", "dropout", "linear" ('' for none).
+    lab: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     # What the node is to the network: ROLE_INPUT (data enters; built as the forward's
     # argument, not a module), ROLE_OUTPUT (marks the class scores) or ROLE_LAYER.
@@ -176,6 +190,12 @@ class LayerSpec:
 
     def has_trait(self, trait: str) -> bool:
         return trait in self.traits
+
+    @property
+    def outputs_probabilities(self) -> bool:
+        """The output already is a probability distribution (Softmax), so a prediction
+        must not apply softmax a second time."""
+        return NORMALISES_SCORES in self.traits
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -20,6 +20,10 @@ DEVICES = ("cpu", "cuda")
 MAX_SEED = 2**32 - 1
 
 
+# Every message about unusable training settings starts so, in the editor and the CLI.
+SETTINGS_PREFIX = "Training settings: "
+
+
 class TrainError(Exception):
     """A training problem explained in one sentence the user can act on."""
 
@@ -143,3 +147,14 @@ def _check_int(
         raise SettingsError(
             f"Setting {name!r} must be a whole number {bound}{note}, got {_short(value)}."
         )
+
+
+def settings_for(training: dict[str, Any] | None,
+                 overrides: dict[str, Any] | None = None) -> TrainSettings:
+    """The validated settings of a project's training record with `overrides` (None values
+    ignored) applied; TrainError/ValueError with one sentence when they cannot train."""
+    record = dict(training or {})
+    record.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    settings = TrainSettings.from_dict(record)
+    settings.validate()
+    return settings

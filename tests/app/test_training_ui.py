@@ -83,7 +83,7 @@ def test_train_shows_progress_and_fills_the_plots(qtbot, window: MainWindow) -> 
     assert b.progress.status_text().startswith("Finished: val acc ")
     assert texts and texts[0].startswith("Epoch 1/2 · step ")
     assert "samples/s · ETA " in texts[0]
-    total = b.controller.trainer.step
+    total = b.controller.step
     qtbot.waitUntil(lambda: curve_length(b.plots.loss_raw) == total, timeout=5000)
     assert curve_length(b.plots.val_acc) == 2 and curve_length(b.plots.lr_curve) == total
     assert b.progress.bar.value() == b.progress.bar.maximum()

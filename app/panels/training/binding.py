@@ -33,9 +33,9 @@ from widgets.train_settings_panel import TrainSettingsPanel
 
 if TYPE_CHECKING:
     from app.document import Document
-    from widgets.train_plots import TrainPlots
+    from widgets.plots.training import TrainPlots
 
-PLOTS_MODULE = "widgets.train_plots"
+PLOTS_MODULE = "widgets.plots.training"
 # After the window's first paint, so neither the start-up time nor its first frames pay.
 WARM_UP_DELAY_MS = 1500
 DOCK_HEIGHT = 290
@@ -131,9 +131,15 @@ class TrainingBinding(QObject):
         self.settings_action.setStatusTip("Optimizer, learning rate, L2 penalty, loss, epochs…")
         self.settings_action.triggered.connect(self.show_settings)
         actions["train_settings"] = self.settings_action
+        self.clear_plots_action = QAction("C&lear Plots", self.window)
+        self.clear_plots_action.setObjectName("action_clear_plots")
+        self.clear_plots_action.setStatusTip("Remove the last run's curves from the training plots")
+        self.clear_plots_action.triggered.connect(self.clear_plots)
+        actions["clear_plots"] = self.clear_plots_action
         menu = self.window.menus["train"]
         menu.addSeparator()
         menu.addAction(self.settings_action)
+        menu.addAction(self.clear_plots_action)
 
     def _connect(self) -> None:
         c, doc = self.controller, self.doc
@@ -205,6 +211,11 @@ class TrainingBinding(QObject):
 
     def stop(self) -> None:
         self.controller.stop()
+
+    def clear_plots(self) -> None:
+        """Forget the last run's curves: the plots show their empty state again."""
+        if self.plots is not None and not self.controller.is_running:
+            self.plots.clear()
 
     def show_settings(self) -> None:
         self.settings_dock.show()
@@ -331,6 +342,7 @@ class TrainingBinding(QObject):
         self.pause_action.setIcon(icon("train" if paused else "pause", is_dark()))
         self._set_tip(self.pause_action, "Resume training" if paused else "Pause training")
         self.stop_action.setEnabled(c.is_running and c.state != STOPPING)
+        self.clear_plots_action.setEnabled(not c.is_running)
 
     @staticmethod
     def _set_tip(action: QAction, tip: str) -> None:
