@@ -30,7 +30,7 @@ from engine.analysis import Analysis
 from engine.graph import GraphError
 from engine.layout import ROW_STEP
 from engine.project import ProjectError
-from engine.report import fmt_compact
+from engine.report import fmt_compact, plural
 from widgets.canvas import CanvasScene, CanvasView
 from widgets.colors import ERROR, MUTED_TEXT, ThemedColor
 from widgets.icons import app_icon
@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
     def _on_analysis(self, analysis: Analysis) -> None:
         dark = is_dark()
         n_err = len(analysis.errors)
-        parts = [f"{len(self.doc.graph.nodes)} layers",
+        parts = [plural(len(self.doc.graph.nodes), "layer"),
                  f"{fmt_compact(analysis.total_params)} parameters",
                  f"{fmt_compact(analysis.total_macs)} MACs"]
         if n_err:
