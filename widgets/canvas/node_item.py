@@ -39,6 +39,7 @@ from widgets.canvas.constants import (
     mix,
     with_alpha,
 )
+from widgets.canvas.node_text import paint_big_text
 
 IN, OUT = "in", "out"
 _W, _H = NODE_WIDTH, NODE_HEIGHT
@@ -314,21 +315,10 @@ class NodeItem(QGraphicsItem):
         painter.drawText(third.adjusted(offset, 0, 0, 0), align, shape)
 
     def _paint_big_title(self, painter: QPainter, c: Colours, lod: float) -> None:
-        """Zoomed out: just the layer title, scaled up to stay ~11 px on screen, shrunk a
-        little (then elided) to fit the card, and left out once it would be a smudge."""
-        px = int(min(TITLE_PX / lod, _H * 0.42))  # whole pixels, so the fit test is exact
-        room = _W - TEXT_LEFT - TEXT_RIGHT
-        width = QFontMetricsF(_font(px, QFont.Weight.DemiBold)).horizontalAdvance(self._title)
-        if width > room:
-            px = max(int(px * room / width), int(px * 0.65))
-        if px * lod < 5.0:
-            return
-        font = _font(px, QFont.Weight.DemiBold)
-        title = QFontMetricsF(font).elidedText(self._title, Qt.TextElideMode.ElideRight, room)
-        painter.setFont(font)
-        painter.setPen(c.error if self._error else c.text)
-        painter.drawText(_CARD.adjusted(TEXT_LEFT, 0, -TEXT_RIGHT, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        shape = "" if self._error else ("?" if self._blocked or not self._shape_text
+                                        else self._shape_text)
+        paint_big_text(painter, self._title, shape, c.error if self._error else c.text,
+                       c.shape_text, lod)
 
     def _paint_warning(self, painter: QPainter, c: Colours) -> None:
         """An amber triangle with '!' in the top-right corner; the tooltip says why."""
