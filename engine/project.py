@@ -38,9 +38,12 @@ class Project:
     # reading a project never imports torch.
     data: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    # {"file": "<stem>.weights.safetensors", "sha256": ...} when trained weights were saved
+    # beside the project (engine.weights_state); checked when the project is opened.
+    weights: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "format": FORMAT,
             "version": VERSION,
             "name": self.name,
@@ -49,6 +52,9 @@ class Project:
             "data": self.data,
             "training": self.training,
         }
+        if self.weights:  # optional: files without it (and older readers) are unaffected
+            record["weights"] = self.weights
+        return record
 
 
 def dumps(project: Project) -> str:
@@ -185,7 +191,11 @@ def parse_project(text: str, where: str = "project") -> Project:
     data = reader.obj(doc, "data", required=False)
     training = reader.obj(doc, "training", required=False)
     reader.sections(data, training)
-    return Project(graph, name, description, data, training)
+    # Kept as found: a damaged record is reported when the weights are loaded, and the
+    # project still opens (untrained).
+    weights = doc.get("weights")
+    return Project(graph, name, description, data, training,
+                   weights if isinstance(weights, dict) else ({"file": None} if weights else {}))
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

@@ -153,6 +153,9 @@ class LayerSpec:
     # Dotted torch class path and kwargs; None for nodes that are not modules (Input).
     torch_module: Callable[[list[Shape], Params], tuple[str, dict[str, Any]]] | None = None
     key_params: Callable[[Params], str] = lambda p: ""
+    # How exported source code writes this layer inline, given its inputs' variable names
+    # ("a + b" for Add); None when the export calls the layer's torch module instead.
+    code_expr: Callable[[list[str]], str] | None = None
     # Number of input ports: a fixed count, or the name of an int param giving it.
     inputs: int | str = 1
     # False for the Output node: nothing may follow the class scores.
@@ -170,6 +173,10 @@ class LayerSpec:
     # How the layer's "weight" parameter is laid out, for filter views and saliency:
     # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
     weight_layout: str = ""
+    # The module's state_dict entry shapes ({"weight": (16, 1, 3, 3), "bias": (16,)}) from
+    # the input shapes and params, without torch: lets the editor tell which trained
+    # weights still fit after an edit. Empty for layers without parameters or buffers.
+    state_shapes: Callable[[list[Shape], Params], dict[str, Shape]] = lambda i, p: {}
     # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
     # "avg_pool", "activation", "dropout", "linear" ('' for none).
     lab: str = ""
@@ -187,6 +194,12 @@ class LayerSpec:
     shape_fix: Callable[[Shape], dict[str, Any]] | None = None
     # Glyph name of the palette/canvas icon (resources/icons/layer-<glyph>.svg).
     glyph: str = "generic"
+    # ONNX import: the op types this layer is read from, and the converter that turns one
+    # such node into this layer's params and weights, as "module:function" so the registry
+    # stays free of onnx. The converter returns None when the node is not this layer (e.g.
+    # BatchNormalization on a vector is BatchNorm1d's, not BatchNorm2d's).
+    onnx_ops: tuple[str, ...] = ()
+    onnx_import: str = ""
 
     def has_trait(self, trait: str) -> bool:
         return trait in self.traits

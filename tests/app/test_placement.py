@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 
 from app.gui import create_main_window
 from engine.layout import free_offset, free_spot, overlaps
-from widgets.canvas.constants import NODE_HEIGHT, NODE_WIDTH
 
 
 @pytest.fixture

@@ -13,7 +13,15 @@ from functools import cache
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.layers import get_spec
@@ -39,7 +47,8 @@ from widgets.canvas.constants import (
     mix,
     with_alpha,
 )
-from widgets.canvas.node_text import paint_big_text
+from widgets.canvas.node_text import paint_big_text, paint_warning_badge
+from widgets.canvas.thumbnail import ThumbnailItem, update_thumbnail
 
 IN, OUT = "in", "out"
 _W, _H = NODE_WIDTH, NODE_HEIGHT
@@ -98,6 +107,7 @@ class NodeItem(QGraphicsItem):
         self._summary = ""
         self._hover_port: tuple[str, int] | None = None
         self._highlight: tuple[str, int, bool] | None = None
+        self._thumbnail: ThumbnailItem | None = None
         self.setZValue(Z_NODE)
         if ghost:
             self.setOpacity(0.6)
@@ -139,6 +149,15 @@ class NodeItem(QGraphicsItem):
         self._error_line = self._short_error() if error else ""
         self.update()
         return True
+
+    def set_thumbnail(self, image: QImage | None) -> None:
+        """An activation strip beside the card, drawn by a child item so that refreshing it
+        never re-renders the cached card (widgets/canvas/thumbnail.py); None removes it."""
+        self._thumbnail = update_thumbnail(self, self._thumbnail, image)
+
+    @property
+    def thumbnail(self) -> QImage | None:
+        return self._thumbnail.image if self._thumbnail is not None else None
 
     def set_colours(self, colours: Colours) -> None:
         self._colours = colours
@@ -282,7 +301,7 @@ class NodeItem(QGraphicsItem):
             return
         self._paint_text(painter, c)
         if self._warnings and not self._error:
-            self._paint_warning(painter, c)
+            paint_warning_badge(painter, c.warning, c.card)
         self._paint_ports(painter, c)
 
     # ---- painting helpers ----------------------------------------------------------------
@@ -315,25 +334,9 @@ class NodeItem(QGraphicsItem):
         painter.drawText(third.adjusted(offset, 0, 0, 0), align, shape)
 
     def _paint_big_title(self, painter: QPainter, c: Colours, lod: float) -> None:
-        shape = "" if self._error else ("?" if self._blocked or not self._shape_text
-                                        else self._shape_text)
+        shape = "" if self._error else ("?" if self._blocked else self._shape_text or "?")
         paint_big_text(painter, self._title, shape, c.error if self._error else c.text,
                        c.shape_text, lod)
-
-    def _paint_warning(self, painter: QPainter, c: Colours) -> None:
-        """An amber triangle with '!' in the top-right corner; the tooltip says why."""
-        right = _CARD.right() - TEXT_RIGHT
-        top = _CARD.top() + TEXT_TOP + 1
-        s = _WARN_SIZE
-        tri = QPolygonF([QPointF(right - s / 2, top), QPointF(right, top + s - 1),
-                         QPointF(right - s, top + s - 1)])
-        painter.setPen(QPen(c.warning, 1.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
-        painter.setBrush(c.warning)
-        painter.drawPolygon(tri)
-        painter.setPen(QPen(c.card, 1.4))
-        painter.drawLine(QPointF(right - s / 2, top + 3.5), QPointF(right - s / 2, top + s - 5))
-        painter.drawPoint(QPointF(right - s / 2, top + s - 3))
 
     def _paint_ports(self, painter: QPainter, c: Colours) -> None:
         ring = c.category(self._category)

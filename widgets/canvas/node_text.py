@@ -1,6 +1,6 @@
-"""Card text at low zoom: the layer title and its output shape in big type.
-
-Split from node_item.py (which paints the full card). Zoomed out, a card's normal lines
+"""Card text at low zoom (the layer title and its output shape in big type) and the
+warning badge: painting helpers split from node_item.py, which paints the full card.
+Zoomed out, a card's normal lines
 would be a few pixels tall; these keep ~11 px on screen, so a network fitted to the view
 still says what each layer is and what it outputs.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
 from widgets.canvas.constants import (
     BIG_SHAPE_MIN_LOD,
@@ -21,11 +21,13 @@ from widgets.canvas.constants import (
     NODE_WIDTH,
     TEXT_LEFT,
     TEXT_RIGHT,
+    TEXT_TOP,
     TITLE_PX,
 )
 
 _W, _H = NODE_WIDTH, NODE_HEIGHT
 _BOX = QRectF(-_W / 2 + TEXT_LEFT, -_H / 2, _W - TEXT_LEFT - TEXT_RIGHT, _H)
+WARN_SIZE = 12.0
 _LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 
 
@@ -64,3 +66,19 @@ def paint_fitted(painter: QPainter, text: str, box: QRectF, lod: float, screen_p
     painter.setPen(colour)
     painter.drawText(box, _LEFT, QFontMetricsF(font).elidedText(
         text, Qt.TextElideMode.ElideRight, box.width()))
+
+
+def paint_warning_badge(painter: QPainter, colour: QColor, card: QColor) -> None:
+    """An amber triangle with '!' in the card's top-right corner; the tooltip says why."""
+    right = -_W / 2 + _W - TEXT_RIGHT
+    top = -_H / 2 + TEXT_TOP + 1
+    s = WARN_SIZE
+    tri = QPolygonF([QPointF(right - s / 2, top), QPointF(right, top + s - 1),
+                     QPointF(right - s, top + s - 1)])
+    painter.setPen(QPen(colour, 1.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                        Qt.PenJoinStyle.RoundJoin))
+    painter.setBrush(colour)
+    painter.drawPolygon(tri)
+    painter.setPen(QPen(card, 1.4))
+    painter.drawLine(QPointF(right - s / 2, top + 3.5), QPointF(right - s / 2, top + s - 5))
+    painter.drawPoint(QPointF(right - s / 2, top + s - 3))
