@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from engine.analysis import analyse
 from engine.data import DataError, detect_source, load_dataset
 from engine.project import Project, ProjectError, load_project, save_project
+from engine.report import format_duration as report_duration
 
 if TYPE_CHECKING:  # torch-heavy; imported for real only once training is sure to start
     from engine.data import ArrayDataset
@@ -56,11 +57,7 @@ def _say(message: str) -> None:
 
 
 def format_duration(seconds: float) -> str:
-    if not math.isfinite(seconds) or seconds < 0:
-        return "--:--"
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return report_duration(seconds, unknown="--:--")  # ASCII: logs and old terminals
 
 
 def _number(value: float | None, digits: int = 4) -> str:

@@ -154,3 +154,46 @@ def formula_text(trace: ConvTrace) -> list[str]:
                      f"{(n - f + p_lo + p_hi) / s + 1:g} -> {out}"
                      + (f"   (F = {d}*({k}-1)+1 with dilation {d})" if d != 1 else ""))
     return lines
+
+
+@dataclass(frozen=True)
+class ConvFrame:
+    """Everything the convolution view draws at one step: computed here, drawn there."""
+
+    window: ConvWindow
+    in_channel: int       # which input channel's grid and products are written out
+    crop: tuple[int, int, int, int]  # r0, r1, c0, c1 of the padded input shown
+    input_crop: np.ndarray   # padded input values in the crop
+    pad_mask: np.ndarray     # True where the crop shows padding
+    output: np.ndarray       # the output map filled in up to this step (NaN: not yet)
+    input_limit: float       # colour range of the input channel (symmetric)
+    output_limit: float
+    step: int
+    steps: int
+
+
+def conv_frame(trace: ConvTrace, out_channel: int, step: int, in_channel: int = 0,
+               crop_size: int = 0) -> ConvFrame:
+    """`crop_size` 0: the window's span plus two cells each side, so numbers stay legible."""
+    row, col = trace.position(step)
+    win = conv_window(trace, out_channel, row, col)
+    local = min(max(in_channel, 0), len(win.channels) - 1)
+    channel = int(win.channels[local])
+    rows = (int(win.tap_rows[0]), int(win.tap_rows[-1]))
+    cols = (int(win.tap_cols[0]), int(win.tap_cols[-1]))
+    hp, wp = trace.padded.shape[1:]
+    span = max(rows[1] - rows[0] + 1, cols[1] - cols[0] + 1)
+    r0, r1, c0, c1 = crop_around(rows, cols, (hp, wp), max(crop_size or span + 4, span))
+    t, left, b, r = trace.pad
+    rr = np.arange(r0, r1)[:, None]
+    cc = np.arange(c0, c1)[None, :]
+    pad_mask = (rr < t) | (rr >= hp - b) | (cc < left) | (cc >= wp - r)
+    return ConvFrame(win, local, (r0, r1, c0, c1), trace.padded[channel, r0:r1, c0:c1],
+                     pad_mask, partial_output(trace, out_channel, row * trace.out_shape[2] + col),
+                     _limit(trace.padded[channel]), _limit(trace.output[out_channel]),
+                     row * trace.out_shape[2] + col, trace.positions)
+
+
+def _limit(a: np.ndarray) -> float:
+    m = float(np.abs(a).max()) if a.size else 0.0
+    return m if m > 0 else 1.0

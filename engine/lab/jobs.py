@@ -83,3 +83,13 @@ def output_scores(project: str, weights: Weights, image: np.ndarray,
     lam = float(train_settings(lab.project).l2)
     return {"scores": _np(scores), "l2_lambda": lam, "l2_term": lam * penalty,
             "weights_note": lab.weights_note}
+
+
+def channel_stats(images: np.ndarray, val_fraction: float = 0.1, seed: int = 0) -> dict[str, Any]:
+    """The per-channel statistics training uses: over the training part of the training
+    split (the validation images held out exactly as engine.data.prepare holds them out)."""
+    from engine.data.preprocess import split_train_val
+    from engine.data.stats import compute_stats
+
+    train_idx, _ = split_train_val(len(images), val_fraction, seed)
+    return compute_stats(images[train_idx]).to_dict()

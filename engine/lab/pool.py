@@ -110,3 +110,58 @@ def coverage(trace: PoolTrace) -> Coverage:
     return Coverage((floor_out[0], floor_out[1]), (ceil_out[0], ceil_out[1]),
                     (dropped[0], dropped[1]),
                     (ceil_out[0] - floor_out[0], ceil_out[1] - floor_out[1]))
+
+
+@dataclass(frozen=True)
+class PoolFrame:
+    """What the pooling view draws at one step."""
+
+    window: PoolWindow
+    origin: tuple[int, int]   # input (row, col) of the crop's top-left cell (may be < 0)
+    values: np.ndarray        # crop of the input, NaN outside it (padding / past the edge)
+    outside: np.ndarray       # True where the crop lies outside the input
+    unused: np.ndarray        # True on input cells no window of this mode ever reads
+    gradient: np.ndarray      # d output / d input routed onto the crop
+    output: np.ndarray        # output map, filled in up to this step (NaN: not yet)
+    coverage: Coverage
+    limit: float
+    step: int
+    steps: int
+
+
+def pool_frame(trace: PoolTrace, channel: int, step: int, crop_size: int = 8) -> PoolFrame:
+    from engine.lab.conv import crop_around
+
+    row, col = trace.position(step)
+    win = pool_window(trace, channel, row, col)
+    _, h, w = trace.input.shape
+    _, oh, ow = trace.out_shape
+    # The drawable extent: the input, its padding, and what ceil-mode windows reach past it.
+    lo = (-trace.padding[0], -trace.padding[1])
+    hi = (max(h + trace.padding[0], (oh - 1) * trace.stride[0] - trace.padding[0] + trace.kernel[0]),
+          max(w + trace.padding[1], (ow - 1) * trace.stride[1] - trace.padding[1] + trace.kernel[1]))
+    extent = (hi[0] - lo[0], hi[1] - lo[1])
+    span_r = (int(win.rows[0]) - lo[0], int(win.rows[-1]) - lo[0])
+    span_c = (int(win.cols[0]) - lo[1], int(win.cols[-1]) - lo[1])
+    r0, r1, c0, c1 = crop_around(span_r, span_c, extent, max(crop_size, trace.kernel[0],
+                                                              trace.kernel[1]))
+    rows = np.arange(r0, r1) + lo[0]
+    cols = np.arange(c0, c1) + lo[1]
+    inside = ((rows >= 0) & (rows < h))[:, None] & ((cols >= 0) & (cols < w))[None, :]
+    values = np.full(inside.shape, np.nan, dtype=np.float32)
+    ii, jj = np.nonzero(inside)
+    values[ii, jj] = trace.input[channel, rows[ii], cols[jj]]
+    last_r = (oh - 1) * trace.stride[0] - trace.padding[0] + trace.kernel[0] - 1
+    last_c = (ow - 1) * trace.stride[1] - trace.padding[1] + trace.kernel[1] - 1
+    unused = inside & ((rows > last_r)[:, None] | (cols > last_c)[None, :])
+    gradient = np.zeros(inside.shape, dtype=np.float32)
+    for i, r in enumerate(win.rows):
+        for j, c in enumerate(win.cols):
+            if r0 <= r - lo[0] < r1 and c0 <= c - lo[1] < c1:
+                gradient[r - lo[0] - r0, c - lo[1] - c0] += win.gradient[i, j]
+    flat = np.full(oh * ow, np.nan, dtype=np.float32)
+    upto = row * ow + col + 1
+    flat[:upto] = trace.output[channel].reshape(-1)[:upto]
+    m = float(np.abs(trace.input[channel]).max()) or 1.0
+    return PoolFrame(win, (int(rows[0]), int(cols[0])), values, ~inside, unused, gradient,
+                     flat.reshape(oh, ow), coverage(trace), m, row * ow + col, trace.positions)

@@ -182,4 +182,6 @@ CONV2D = LayerSpec(
     glyph="conv",
     warnings=_conv_warnings,
     lab="conv",
+    onnx_ops=("Conv",),
+    onnx_import="engine.importers.convert:conv2d",
 )

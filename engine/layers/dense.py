@@ -37,6 +37,10 @@ FLATTEN = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
     glyph="flatten",
+    # Exporters write a flatten as Flatten, or as Reshape to (batch, -1) whose target
+    # shape is often computed by a Shape -> Gather -> Unsqueeze -> Concat chain.
+    onnx_ops=("Flatten", "Reshape"),
+    onnx_import="engine.importers.convert:flatten",
 )
 
 
@@ -91,4 +95,6 @@ LINEAR = LayerSpec(
     class_param="units",
     glyph="linear",
     lab="linear",
+    onnx_ops=("Gemm", "MatMul"),
+    onnx_import="engine.importers.convert:linear",
 )

@@ -116,8 +116,8 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
     return out[0] * out[1] * out[2] * k[0] * k[1]
 
 
-def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None,  # noqa: ANN001
-                 lab: str = "") -> LayerSpec:
+def _window_pool(title: str, op: str, summary: str, id_prefix: str, onnx_op: str,
+                 macs=None, lab: str = "") -> LayerSpec:  # noqa: ANN001
     """Max and average pooling share everything but the operation and its cost."""
     return LayerSpec(
         type_id=title.lower(),
@@ -136,15 +136,17 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None,  
         glyph=title.lower().removesuffix("2d"),
         warnings=_pool_warnings_for(title),
         lab=lab,
+        onnx_ops=(onnx_op,),
+        onnx_import=f"engine.importers.convert:{title.lower()}",
     )
 
 
 MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
                          "Keeps the largest value in each window, shrinking height and width.", "pool",
-                         lab="max_pool")
+                         "MaxPool", lab="max_pool")
 AVGPOOL2D = _window_pool("AvgPool2d", "average",
                          "Replaces each window by its average, shrinking height and width.", "avgpool",
-                         macs=_avg_macs, lab="avg_pool")
+                         "AveragePool", macs=_avg_macs, lab="avg_pool")
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
@@ -183,4 +185,7 @@ ADAPTIVE_AVGPOOL2D = LayerSpec(
     key_params=lambda p: "global" if p["output_size"] == (1, 1) else fmt_pair(p["output_size"]),
     id_prefix="gap",
     glyph="gap",
+    # Exporters write global average pooling as GlobalAveragePool or as ReduceMean over H, W.
+    onnx_ops=("GlobalAveragePool", "ReduceMean"),
+    onnx_import="engine.importers.convert:global_avgpool",
 )

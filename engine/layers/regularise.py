@@ -40,6 +40,8 @@ DROPOUT = LayerSpec(
     traits=frozenset({SCORE_TRANSPARENT}),
     glyph="dropout",
     lab="dropout",
+    onnx_ops=("Dropout",),
+    onnx_import="engine.importers.convert:dropout",
 )
 
 
@@ -95,6 +97,8 @@ def _bn_state(inputs: list[Shape], p: Params) -> dict[str, Shape]:
 
 
 def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) -> LayerSpec:
+    # Both BatchNorm layers read BatchNormalization; the converter takes the one whose
+    # rank matches the node's input.
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -110,6 +114,8 @@ def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) 
         torch_module=lambda i, p: (cls, {"num_features": i[0][0], "affine": p["affine"]}),
         id_prefix="bn",
         glyph="norm",
+        onnx_ops=("BatchNormalization",),
+        onnx_import=f"engine.importers.convert:{type_id}",
     )
 
 

@@ -153,6 +153,9 @@ class LayerSpec:
     # Dotted torch class path and kwargs; None for nodes that are not modules (Input).
     torch_module: Callable[[list[Shape], Params], tuple[str, dict[str, Any]]] | None = None
     key_params: Callable[[Params], str] = lambda p: ""
+    # How exported source code writes this layer inline, given its inputs' variable names
+    # ("a + b" for Add); None when the export calls the layer's torch module instead.
+    code_expr: Callable[[list[str]], str] | None = None
     # Number of input ports: a fixed count, or the name of an int param giving it.
     inputs: int | str = 1
     # False for the Output node: nothing may follow the class scores.
@@ -191,6 +194,12 @@ class LayerSpec:
     shape_fix: Callable[[Shape], dict[str, Any]] | None = None
     # Glyph name of the palette/canvas icon (resources/icons/layer-<glyph>.svg).
     glyph: str = "generic"
+    # ONNX import: the op types this layer is read from, and the converter that turns one
+    # such node into this layer's params and weights, as "module:function" so the registry
+    # stays free of onnx. The converter returns None when the node is not this layer (e.g.
+    # BatchNormalization on a vector is BatchNorm1d's, not BatchNorm2d's).
+    onnx_ops: tuple[str, ...] = ()
+    onnx_import: str = ""
 
     def has_trait(self, trait: str) -> bool:
         return trait in self.traits
@@ -208,7 +217,13 @@ class LayerSpec:
         raise KeyError(name)
 
     def defaults(self) -> dict[str, Any]:
-        return {p.name: p.coerce(p.default) for p in self.params}
+        # Coerced once per spec and copied: reading a 20,000-node file asks 20,000 times.
+        # (Stored values are immutable: numbers, strings, tuples.)
+        cached = self.__dict__.get("_defaults")
+        if cached is None:
+            cached = {p.name: p.coerce(p.default) for p in self.params}
+            object.__setattr__(self, "_defaults", cached)
+        return dict(cached)
 
     def port_count(self, params: Params) -> int:
         if isinstance(self.inputs, int):

@@ -49,12 +49,17 @@ DatasetProvider = Callable[[], Any]
 
 
 def editor_threads() -> int:
-    """Training threads for "Auto" in the editor: every usable core but one."""
+    """Training threads for "Auto" in the editor: what `netcanvas train` uses by default
+    (PyTorch's own: every usable core, or OMP_NUM_THREADS). Training runs in the engine
+    worker process, so its threads no longer fight the GUI thread for the GIL; see
+    docs/architecture.md, "Where torch runs", for the measurements."""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 2
-    return max(1, cores - 1)
+        return os.cpu_count() or 1
 
 
 def network_signature(graph: Graph) -> tuple[Any, ...]:
@@ -185,10 +190,8 @@ class TrainingBinding(QObject):
         self.dock.raise_()
 
     def _overrides(self) -> dict[str, Any]:
-        """"Auto" threads (0) in the editor means one per core less one, for the window.
-        PyTorch's default takes every core, and its OpenMP threads then spin against the
-        GUI thread: measured on 2 cores with the window open, 10-20x slower steps and
-        30-50 ms GUI stalls; with one core left free, full speed for that thread count."""
+        """"Auto" threads (0) in the editor: the command line's default, spelled out so the
+        worker (which may have run with other settings) uses exactly that."""
         if (self.doc.project.training or {}).get("threads", 0):
             return {}
         return {"threads": editor_threads()}
