@@ -41,7 +41,7 @@ class Document(QObject):
     pathChanged = Signal(object)  # Path | None  # noqa: N815
     projectReplaced = Signal()  # noqa: N815 - new/open/revert: views rebuild from scratch
     settingsChanged = Signal()  # noqa: N815 - data or training records changed
-    weightsChanged = Signal()  # noqa: N815 - trained weights set, loaded or marked stale
+    weightsChanged = Signal()  # noqa: N815 - trained weights set, or their per-layer state
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -86,11 +86,7 @@ class Document(QObject):
     # ---- trained weights (not on the undo stack; see app/trained_weights.py) -------
     @property
     def weights(self) -> dict[str, Any] | None:
-        """The trained weights that fit the current graph (state_dict names -> arrays):
-        stale and never-trained layers are left out, so a model built from the graph
-        loads these and keeps its initial weights for the rest (never silently wrong).
-        None when no layer is trained. All of them, as trained: `self.trained.weights`."""
-        return self.trained.fitting()
+        return self.trained.weights
 
     @property
     def stale_weights(self) -> set[str]:
