@@ -3,8 +3,8 @@
 Not imported by NetCanvas: engine.export.verify passes this file's text to
 `python -I -c <text> <plan.json>` in a temporary folder that holds only the export. It
 needs numpy and torch (for ONNX onnxruntime instead of torch, which it then checks was
-not loaded; safetensors for .safetensors) and refuses to import NetCanvas, so an export that secretly depends on it fails here, not on the user's
-machine.
+not loaded; safetensors for .safetensors) and refuses to import NetCanvas, so an export
+that secretly depends on it fails here, not on the user's machine.
 
 The plan is JSON: {"cases": [{"format", "file", "weights", "helper", "class_name",
 "inputs": [npy...], "outputs": [npy...]}]}.
