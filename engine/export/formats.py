@@ -4,6 +4,7 @@ list them instantly."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Verification tolerances on the logits (max abs difference). Same kernels in another
@@ -67,3 +68,12 @@ def get_format(name: str) -> ExportFormat:
             return f
     raise ExportError(f"There is no export format {name!r}; choose one of "
                       f"{', '.join(format_names())}.")
+
+
+def default_file_name(project_name: str, fmt: ExportFormat) -> str:
+    if fmt.name == "train-script":
+        return "train.py"
+    slug = "_".join(re.findall(r"[a-z0-9]+", project_name.lower())) or "model"
+    if slug[0].isdigit():
+        slug = "model_" + slug
+    return slug + fmt.suffix

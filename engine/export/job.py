@@ -8,7 +8,6 @@ passes: a failed export leaves no file behind.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -18,19 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from engine.export.formats import ExportError, ExportFormat, get_format
+from engine.export.formats import ExportError, ExportFormat, default_file_name, get_format
 from engine.export.verify import Case, batches_of, check, run_clean
 
 Progress = Callable[[float, str], None]
-
-
-def default_file_name(project_name: str, fmt: ExportFormat) -> str:
-    if fmt.name == "train-script":
-        return "train.py"
-    slug = "_".join(re.findall(r"[a-z0-9]+", project_name.lower())) or "model"
-    if slug[0].isdigit():
-        slug = "model_" + slug
-    return slug + fmt.suffix
 
 
 def target_path(path: str, project_name: str, fmt: ExportFormat) -> Path:

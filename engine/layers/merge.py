@@ -52,6 +52,9 @@ ADD = LayerSpec(
     code_expr=lambda names: " + ".join(names),
     inputs="inputs",
     id_prefix="add",
+    glyph="add",
+    onnx_ops=("Add", "Sum"),
+    onnx_import="engine.importers.convert:add",
 )
 
 CONCAT = LayerSpec(
@@ -67,4 +70,7 @@ CONCAT = LayerSpec(
     code_expr=lambda names: f"torch.cat([{', '.join(names)}], dim=1)",
     inputs="inputs",
     id_prefix="concat",
+    glyph="concat",
+    onnx_ops=("Concat",),
+    onnx_import="engine.importers.convert:concat",
 )

@@ -44,7 +44,7 @@ TICK_MS = 250
 
 
 def default_name(project_name: str, fmt: ExportFormat) -> str:
-    from engine.export.job import default_file_name  # torch-free, but keep the import local
+    from engine.export.formats import default_file_name  # torch-free
 
     return default_file_name(project_name, fmt)
 
