@@ -79,4 +79,4 @@ def load_model(weights: str | Path | None = None) -> LeNet5:
 if __name__ == "__main__":
     net = load_model()
     scores = net(torch.zeros(2, *INPUT_SHAPE))
-    print(f"LeNet5: input {tuple(INPUT_SHAPE)} -> scores {tuple(scores.shape[1:])}")
+    print(f"input {tuple(INPUT_SHAPE)} -> scores {tuple(scores.shape[1:])}")

@@ -19,7 +19,9 @@ INPUT_SHAPE = (3, 32, 32)
 
 
 class LinearClassifier(nn.Module):
-    """The tutorial's score function f(x) = Wx + b: a 32x32x3 image, flattened to 3,072 number..."""
+    """The tutorial's score function f(x) = Wx + b: a 32x32x3 image, flattened to 3,072 numbers,
+    times W (10 x 3,072) plus b gives 10 class scores.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,4 +61,4 @@ def load_model(weights: str | Path | None = None) -> LinearClassifier:
 if __name__ == "__main__":
     net = load_model()
     scores = net(torch.zeros(2, *INPUT_SHAPE))
-    print(f"LinearClassifier: input {tuple(INPUT_SHAPE)} -> scores {tuple(scores.shape[1:])}")
+    print(f"input {tuple(INPUT_SHAPE)} -> scores {tuple(scores.shape[1:])}")
