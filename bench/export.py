@@ -15,7 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The project root replaces this script's folder on sys.path: bench/inspect.py would
+# otherwise shadow the standard library's inspect module.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from engine.export.formats import FORMATS  # noqa: E402
 from engine.export.job import export_project  # noqa: E402
