@@ -79,12 +79,14 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     (and quick to test) without them. The training run takes the data set the dataset
     panel already holds in memory."""
     from app.panels.data.binding import install_data_panel
+    from app.panels.importer.binding import install_importer
     from app.panels.training.binding import install_training
 
     data = install_data_panel(window, window.doc)
     training = install_training(window, window.doc)
     training.dataset_provider = lambda: data.dataset
-    return {"data": data, "training": training}
+    importer = install_importer(window, window.files)
+    return {"data": data, "training": training, "importer": importer}
 
 
 def create_main_window(path: str | None = None, app: QApplication | None = None,

@@ -297,8 +297,8 @@ class _Builder:
         notes = list(conv.notes)
         if FUSED_BN_RULE in node.meta.get("pkg.onnxscript.rewriter.rule_name", ""):
             ids.append(self._restore_bn(node, ids[0]))
-            notes.append(f"the exporter had folded BatchNorm '{ids[-1]}' into this layer; it is "
-                         f"restored with neutral statistics so it trains as designed")
+            notes.append(f"BatchNorm '{ids[-1]}' restored (the exporter had folded it into "
+                         f"this Conv; its statistics start neutral)")
         for type_id, params in conv.then:
             ids.append(self._add(get_spec(type_id), params, {}, [], node))
         self._check_shape(node, ids[-1])

@@ -12,6 +12,8 @@ from tests.engine.onnx_helpers import export
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
+# Five torch.onnx.export calls (one module-scoped fixture): several seconds on 2 cores.
+pytestmark = pytest.mark.slow
 
 
 class LeNet(nn.Module):
