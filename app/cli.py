@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 # Module names under app.subcommands, in the order `netcanvas --help` lists them.
-SUBCOMMAND_MODULES = ("info", "train", "evaluate", "import_model")
+SUBCOMMAND_MODULES = ("info", "train", "evaluate", "inspect", "export", "import_model")
 
 
 def _subcommands() -> dict[str, str]:

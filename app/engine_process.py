@@ -19,6 +19,7 @@ import multiprocessing
 import queue
 import signal
 import threading
+import traceback
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
@@ -28,7 +29,9 @@ from engine.worker.protocol import Ready, SetDataset, Shutdown
 
 SPAWN = multiprocessing.get_context("spawn")
 # How long close() waits at each step (ask to exit, then terminate) before the next one.
-CLOSE_WAIT_S = 2.0
+# The worker holds nothing of the user's (the editor owns the project), so ending it
+# quickly is always safe.
+CLOSE_WAIT_S = 1.0
 
 
 def describe_exit(exitcode: int | None) -> str:
@@ -44,8 +47,19 @@ def describe_exit(exitcode: int | None) -> str:
     return f"exit code {exitcode}"
 
 
-def _send_loop(conn: Any, outbox: queue.Queue[Any]) -> None:
-    """The sender thread: touches no Qt object; None ends it."""
+def _start_and_send(process: Any, child_conn: Any, conn: Any, outbox: queue.Queue[Any],
+                    started: threading.Event) -> None:
+    """The sender thread: starts the worker (fork + exec of a fresh interpreter took ~200 ms
+    on a busy machine, too long for the GUI thread), then sends the queued requests in
+    order. Touches no Qt object; None ends it."""
+    try:
+        process.start()
+    except Exception:  # e.g. out of memory; the reading side sees EOF and reports it
+        traceback.print_exc()
+        return
+    finally:
+        child_conn.close()  # only the child holds its end: its exit is then EOF here
+        started.set()
     while (message := outbox.get()) is not None:
         try:
             conn.send(message)
@@ -67,6 +81,7 @@ class EngineProcess(QObject):
         self._notifier: QSocketNotifier | None = None
         self._outbox: queue.Queue[Any] | None = None
         self._sender: threading.Thread | None = None
+        self._started = threading.Event()
         self._cuda: bool | None = None
         self._dataset_sent: Any = None
         self._dataset_keys = 0
@@ -78,6 +93,7 @@ class EngineProcess(QObject):
 
     @property
     def pid(self) -> int | None:
+        """The worker's process id, once it has started (None before)."""
         return self._process.pid if self._process is not None else None
 
     @property
@@ -93,14 +109,13 @@ class EngineProcess(QObject):
         parent_conn, child_conn = SPAWN.Pipe(duplex=True)
         process = SPAWN.Process(target=worker_main, args=(child_conn,), name="netcanvas-engine",
                                 daemon=True)  # multiprocessing ends it if we exit without close()
-        process.start()
-        child_conn.close()  # only the child holds its end: its exit is then EOF here
         self._process, self._conn, self._cuda = process, parent_conn, None
         self._notifier = QSocketNotifier(parent_conn.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_readable)
-        self._outbox = queue.Queue()
-        self._sender = threading.Thread(target=_send_loop, args=(parent_conn, self._outbox),
-                                        name="netcanvas-engine-sender", daemon=True)
+        self._outbox, self._started = queue.Queue(), threading.Event()
+        self._sender = threading.Thread(
+            target=_start_and_send, name="netcanvas-engine-sender", daemon=True,
+            args=(process, child_conn, parent_conn, self._outbox, self._started))
         self._sender.start()
 
     def send(self, message: Any) -> None:
@@ -156,12 +171,12 @@ class EngineProcess(QObject):
             self._outbox.put(Shutdown())
             self._outbox.put(None)
         if self._sender is not None:
-            self._sender.join(CLOSE_WAIT_S)
+            self._sender.join(CLOSE_WAIT_S / 2)  # a large data set may still be on its way
         self._reap(wait_s=CLOSE_WAIT_S)
 
     def kill(self) -> None:
         """SIGKILL the worker (tests); `died` follows from the event loop, as for a crash."""
-        if self._process is not None:
+        if self._process is not None and self._started.wait(CLOSE_WAIT_S * 5):
             self._process.kill()
 
     def _reap(self, wait_s: float) -> int | None:
@@ -178,8 +193,8 @@ class EngineProcess(QObject):
             self._outbox = None
         if conn is not None:
             conn.close()  # the worker sees EOF and exits by itself
-        if process is None:
-            return None
+        if process is None or not self._started.wait(wait_s * 5) or process.pid is None:
+            return None  # never started: nothing to wait for
         process.join(wait_s)
         if process.is_alive():
             process.terminate()

@@ -18,6 +18,7 @@ from engine.layers.spec import (
     ROLE_OUTPUT,
     SATURATING,
     SCORE_TRANSPARENT,
+    numel,
 )
 
 BYTES_PER_VALUE = 4  # float32 activations
@@ -62,9 +63,14 @@ class Analysis:
     errors: list[str]
     warnings: list[str]
     fixes: list[Fix]
+    # Totals over the nodes the model is built from (those that lead to the Output), so
+    # they equal the built model's; nodes left out are counted in unused_params.
     total_params: int
     total_macs: int
     activation_values: int  # per sample, all node outputs together
+    unused_params: int = 0
+    # Node ids that do not lead to the Output (left out of the model); empty without one.
+    unused: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -80,6 +86,8 @@ class Analysis:
             "input_shape": list(self.input_shape) if self.input_shape else None,
             "total_params": self.total_params,
             "total_macs": self.total_macs,
+            "unused_params": self.unused_params,
+            "unused": list(self.unused),
             "nodes": [
                 {
                     "id": r.node_id,
@@ -117,12 +125,10 @@ def analyse(
     for nid in order:
         node = nodes[nid]
         feeds[nid] = [None] * node.spec.port_count(node.params)
-    consumers: dict[str, list[str]] = {nid: [] for nid in order}
     for e in graph.edges:
         slots = feeds[e.target]
         if e.port < len(slots):
             slots[e.port] = e.source
-        consumers[e.source].append(e.target)
 
     results: dict[str, NodeResult] = {}
     total_params = total_macs = activations = 0
@@ -165,21 +171,29 @@ def analyse(
         if node_warnings:
             res.warnings = node_warnings
             warnings.extend(node_warnings)
-        total_params += res.params
-        total_macs += res.macs
-        n = 1
-        for d in out:
-            n *= d
-        activations += n
-
-    for res in results.values():
-        if res.error:
-            errors.append(res.error)
 
     inputs = graph.ids_with_role(ROLE_INPUT)
     outputs = graph.ids_with_role(ROLE_OUTPUT)
     input_shape = results[inputs[0]].output_shape if len(inputs) == 1 else None
     output_id = outputs[0] if len(outputs) == 1 else None
+    needed = _feeding(output_id, feeds) if output_id is not None else set(order)
+
+    unused_params = 0
+    for nid in order:
+        res = results[nid]
+        if nid not in needed:
+            # The model is built from what feeds the Output: a problem elsewhere is worth
+            # a warning (the reachability one below), not a reason to refuse training.
+            unused_params += res.params
+            if res.error:
+                warnings.append(res.error)
+            continue
+        if res.error:
+            errors.append(res.error)
+        if res.output_shape is not None:
+            total_params += res.params
+            total_macs += res.macs
+            activations += numel(res.output_shape)
     if not inputs:
         errors.append("The network has no Input node. Add one from the palette: data enters there.")
     elif len(inputs) > 1:
@@ -193,7 +207,7 @@ def analyse(
         errors.append(f"The network has {len(outputs)} Output nodes ({', '.join(outputs)}); keep one.")
 
     if output_id is not None:
-        _reachability_warnings(graph, output_id, order, feeds, warnings)
+        _reachability_warnings(graph, order, needed, warnings)
         _softmax_warning(graph, output_id, feeds, warnings)
     _saturation_warning(graph, order, warnings)
     if inputs and len(inputs) == 1 and data_shape is not None:
@@ -201,8 +215,20 @@ def analyse(
     if output_id is not None and num_classes is not None:
         _class_check(graph, output_id, feeds, num_classes, errors, fixes)
 
+    unused = tuple(n for n in order if n not in needed)
     return Analysis(results, order, input_shape, output_id, errors, warnings, fixes,
-                    total_params, total_macs, activations)
+                    total_params, total_macs, activations, unused_params, unused)
+
+
+def _feeding(output_id: str, feeds: dict[str, list[str | None]]) -> set[str]:
+    """The Output and every node that leads to it: what the model is built from."""
+    needed, stack = {output_id}, [output_id]
+    while stack:
+        for s in feeds[stack.pop()]:
+            if s is not None and s not in needed:
+                needed.add(s)
+                stack.append(s)
+    return needed
 
 
 def _receptive(res: NodeResult, ups: list[NodeResult], step: Any) -> None:
@@ -226,14 +252,8 @@ def _receptive(res: NodeResult, ups: list[NodeResult], step: Any) -> None:
     res.jump = (base_jump[0] * sh, base_jump[1] * sw)
 
 
-def _reachability_warnings(graph: Graph, output_id: str, order: list[str],
-                           feeds: dict[str, list[str | None]], warnings: list[str]) -> None:
-    needed, stack = {output_id}, [output_id]
-    while stack:
-        for s in feeds[stack.pop()]:
-            if s is not None and s not in needed:
-                needed.add(s)
-                stack.append(s)
+def _reachability_warnings(graph: Graph, order: list[str], needed: set[str],
+                           warnings: list[str]) -> None:
     for nid in order:
         if nid not in needed:
             title = graph.nodes[nid].spec.title

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
+from engine.layers import REGISTRY as _REGISTRY
 from engine.layers import ParamError, UnknownLayerError, get_spec
 from engine.layers.spec import LayerSpec
 
@@ -57,11 +57,12 @@ class Node:
     params: dict[str, Any]
     position: tuple[float, float] = (0.0, 0.0)
 
-    @cached_property
+    @property
     def spec(self) -> LayerSpec:
-        # A node's type never changes, so the registry lookup is done once (analysis
-        # runs on every keystroke and reads this for every node).
-        return get_spec(self.type_id)
+        # A plain dict lookup: cheaper than functools.cached_property, which takes a lock
+        # on every read in Python 3.11 (analysis reads this for every node, every edit).
+        spec = _REGISTRY.get(self.type_id)
+        return spec if spec is not None else get_spec(self.type_id)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ No torch here: `netcanvas info` must stay fast. See docs/project-format.md.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +38,12 @@ class Project:
     # reading a project never imports torch.
     data: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    # {"file": "<stem>.weights.safetensors", "sha256": ...} when trained weights were saved
+    # beside the project (engine.weights_state); checked when the project is opened.
+    weights: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "format": FORMAT,
             "version": VERSION,
             "name": self.name,
@@ -46,6 +52,9 @@ class Project:
             "data": self.data,
             "training": self.training,
         }
+        if self.weights:  # optional: files without it (and older readers) are unaffected
+            record["weights"] = self.weights
+        return record
 
 
 def dumps(project: Project) -> str:
@@ -53,9 +62,17 @@ def dumps(project: Project) -> str:
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Atomic save: temp file in the same folder, fsync, then rename over the target."""
+    """Atomic save: temp file in the same folder, fsync, then rename over the target.
+
+    The new file keeps the permissions of the one it replaces (a new file gets the usual
+    ones, 0666 less the umask), and temp files that an interrupted save left behind are
+    removed once this one succeeded."""
     target = Path(path)
-    text = dumps(project)
+    write_text_atomic(target, dumps(project))
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write `text` to `target` through a temp file and a rename (see save_project)."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -68,6 +85,7 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
+            os.chmod(tmp, _mode_for(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
@@ -79,6 +97,32 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
             f"Cannot save '{target}' ({_why(exc)}). The previous file is unchanged; free some "
             f"space or choose another place with Save As."
         ) from None
+    _remove_stale_temps(folder, target.name, keep=Path(tmp).name)
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the saved file should have: the replaced file's, else the ones
+    a plain open() would give (mkstemp's 0600 would hide a shared project from others)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temps(folder: Path, name: str, keep: str) -> None:
+    """Delete .NAME.*.tmp files left by a save that was killed before its rename."""
+    try:
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for stale in candidates:
+        if stale.name != keep:
+            try:
+                stale.unlink()
+            except OSError:
+                pass  # someone else's file or already gone: not this save's business
 
 
 def _why(exc: OSError) -> str:
@@ -122,7 +166,7 @@ def parse_project(text: str, where: str = "project") -> Project:
             f"'{where}' holds a number with thousands of digits, which no NetCanvas project "
             f"does; the file is damaged or not a project."
         ) from None
-    bad_text = _lone_surrogate_path(doc)
+    bad_text = _lone_surrogate_path(doc) if _may_hold_surrogates(text) else None
     if bad_text is not None:
         raise ProjectError(
             f"'{where}', at {bad_text}: the text holds a broken character escape (a lone "
@@ -147,7 +191,19 @@ def parse_project(text: str, where: str = "project") -> Project:
     data = reader.obj(doc, "data", required=False)
     training = reader.obj(doc, "training", required=False)
     reader.sections(data, training)
-    return Project(graph, name, description, data, training)
+    # Kept as found: a damaged record is reported when the weights are loaded, and the
+    # project still opens (untrained).
+    weights = doc.get("weights")
+    return Project(graph, name, description, data, training,
+                   weights if isinstance(weights, dict) else ({"file": None} if weights else {}))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Only a \\uD800-\\uDFFF escape (or a surrogate already in `text`) can make one."""
+    return _SURROGATE_ESCAPE.search(text) is not None or not _encodes(text)
 
 
 def _lone_surrogate_path(doc: Any) -> str | None:
@@ -212,7 +268,7 @@ class _Reader:
             raise self.fail("graph.edges", f"expected a list, found {_kind(edges)}.")
         graph = Graph()
         for i, rec in enumerate(nodes):
-            node = self.node(f"graph.nodes[{i}]", rec)
+            node = self.node(i, rec)
             if node.id in graph.nodes:
                 raise self.fail(f"graph.nodes[{i}].id", f"the name {node.id!r} is used twice.")
             graph.nodes[node.id] = node
@@ -220,19 +276,24 @@ class _Reader:
         # set instead of scanning every edge, one cycle check at the end instead of a
         # search per edge): reading stays linear in the size of the graph.
         used: dict[tuple[str, int], str] = {}
+        known = graph.nodes
         for i, rec in enumerate(edges):
-            path = f"graph.edges[{i}]"
-            if not isinstance(rec, dict):
-                raise self.fail(path, f"expected an object, found {_kind(rec)}.")
+            # Paths are spelled only on failure: formatting 20,000 of them costs more
+            # than checking the edges.
+            if type(rec) is not dict:
+                raise self.fail(f"graph.edges[{i}]", f"expected an object, found {_kind(rec)}.")
             src, tgt, port = rec.get("source"), rec.get("target"), rec.get("port", 0)
-            for key, val in (("source", src), ("target", tgt)):
-                if not isinstance(val, str) or val not in graph.nodes:
-                    raise self.fail(f"{path}.{key}", f"{_short(val)} is not a node in this file.")
-            if not isinstance(port, int) or isinstance(port, bool):
-                raise self.fail(f"{path}.port", f"expected a whole number, found {_kind(port)}.")
-            problem = self.edge_problem(graph, src, tgt, port, used)  # type: ignore[arg-type]
+            src_ok = type(src) is str and src in known
+            if not src_ok or not (type(tgt) is str and tgt in known):
+                key, val = ("target", tgt) if src_ok else ("source", src)
+                raise self.fail(f"graph.edges[{i}].{key}",
+                                f"{_short(val)} is not a node in this file.")
+            if type(port) is not int:
+                raise self.fail(f"graph.edges[{i}].port",
+                                f"expected a whole number, found {_kind(port)}.")
+            problem = self.edge_problem(graph, src, tgt, port, used)
             if problem:
-                raise self.fail(path, problem)
+                raise self.fail(f"graph.edges[{i}]", problem)
             used[(tgt, port)] = src  # type: ignore[index]
             graph.edges.append(Edge(src, tgt, port))  # type: ignore[arg-type]
         try:
@@ -287,7 +348,8 @@ class _Reader:
             except (DataError, SettingsError, TypeError, ValueError) as exc:
                 raise self.fail(path, str(exc)) from None
 
-    def node(self, path: str, rec: Any) -> Node:
+    def node(self, index: int, rec: Any) -> Node:
+        path = f"graph.nodes[{index}]"
         if not isinstance(rec, dict):
             raise self.fail(path, f"expected an object, found {_kind(rec)}.")
         node_id, type_id = rec.get("id"), rec.get("type")
@@ -310,10 +372,14 @@ class _Reader:
         except ParamError as exc:
             raise self.fail(f"{path}.params", f"{spec.title} '{node_id}': {exc}") from None
         pos = rec.get("position", [0, 0])
-        if (not isinstance(pos, list) or len(pos) != 2
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pos)):
+        # type() rather than isinstance: true/false are ints to isinstance.
+        if type(pos) is not list or len(pos) != 2 or not (
+                type(pos[0]) in _NUMBER_TYPES and type(pos[1]) in _NUMBER_TYPES):
             raise self.fail(f"{path}.position", "expected two numbers [x, y].")
         return Node(node_id, spec.type_id, values, (float(pos[0]), float(pos[1])))
+
+
+_NUMBER_TYPES = (int, float)
 
 
 def _edge_closing_a_loop(graph: Graph) -> tuple[int, Edge]:

@@ -62,10 +62,26 @@ def _load(project_text: str, weights: dict[str, np.ndarray] | None) -> tuple[Any
     from engine.weights import WeightsError
 
     try:
-        project, model = model_from_project(project_text, weights)
+        project, model = model_from_project(project_text, None)
+        if weights:
+            load_fitting(model, weights)
     except (ProjectError, SessionError, WeightsError) as exc:
         raise InspectError(str(exc)) from None
     return project, model, analyse(project.graph)
+
+
+def load_fitting(model: Any, weights: dict[str, np.ndarray]) -> None:
+    """Load `weights` into `model`; entries may be missing (the document leaves out stale
+    and untrained layers, which keep their initial weights), but every entry given must
+    fit exactly (WeightsError naming the layer and both shapes otherwise)."""
+    import torch
+
+    from engine.weights_state import check_partial_fit
+
+    state = model.state_dict()
+    check_partial_fit(weights, {n: tuple(t.shape) for n, t in state.items()})
+    state.update({n: torch.from_numpy(np.array(a)) for n, a in weights.items()})
+    model.load_state_dict(state)
 
 
 def _classes(analysis: Any) -> int:

@@ -64,9 +64,13 @@ def _model_device(model: nn.Module) -> torch.device:
 
 
 def resolve_sample(
-    sample: Tensor | int, x_val: Tensor | None = None, x_train: Tensor | None = None
+    sample: Tensor | np.ndarray | int, x_val: Tensor | None = None, x_train: Tensor | None = None
 ) -> Tensor:
-    """A (1, C, H, W) batch from a tensor or an index into x_val (else x_train)."""
+    """A (1, C, H, W) batch from a tensor, a numpy array (an already preprocessed sample,
+    as the GUI sends it: plain data that crosses a thread or process) or an index into
+    x_val (else x_train)."""
+    if isinstance(sample, np.ndarray):
+        sample = torch.from_numpy(np.ascontiguousarray(sample, dtype=np.float32))
     if isinstance(sample, Tensor):
         # A single (C, H, W) image gets a batch axis; compare with the data's rank, since
         # a (1, 28, 28) image and a (1, 784) batch both start with 1.

@@ -24,7 +24,7 @@ def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
                 params: tuple[Param, ...] = (), kwargs=lambda p: {}, key=lambda p: "",
                 category: str = "Activation", traits: frozenset[str] = frozenset(),
                 glyph: str = "", onnx_op: str = "",
-                onnx_import: str = f"{_CONVERT}:activation") -> LayerSpec:
+                onnx_import: str = f"{_CONVERT}:activation", lab: str = "activation") -> LayerSpec:
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -40,6 +40,7 @@ def _activation(type_id: str, title: str, summary: str, formula: str, cls: str,
         glyph=glyph or type_id,
         onnx_ops=(onnx_op,),
         onnx_import=onnx_import,
+        lab=lab,
     )
 
 
@@ -67,11 +68,12 @@ GELU = _activation(
 SOFTMAX = _activation(
     "softmax", "Softmax", "Turns scores into probabilities that sum to 1 (over the channels).",
     "p_i = e^(s_i) / sum_j e^(s_j)", "torch.nn.Softmax", kwargs=lambda p: {"dim": 1},
-    traits=frozenset({NORMALISES_SCORES}), onnx_op="Softmax", onnx_import=f"{_CONVERT}:softmax")
+    traits=frozenset({NORMALISES_SCORES}), onnx_op="Softmax", onnx_import=f"{_CONVERT}:softmax",
+    lab="")
 # Log-probabilities are not probabilities (no NORMALISES_SCORES), but softmax of them gives
 # back the probabilities, so a prediction may still apply softmax.
 LOG_SOFTMAX = _activation(
     "logsoftmax", "LogSoftmax",
     "The logarithm of softmax: log-probabilities, as models trained with NLL loss end.",
     "log p_i = s_i - log sum_j e^(s_j)", "torch.nn.LogSoftmax", kwargs=lambda p: {"dim": 1},
-    glyph="softmax", onnx_op="LogSoftmax", onnx_import=f"{_CONVERT}:softmax")
+    glyph="softmax", onnx_op="LogSoftmax", onnx_import=f"{_CONVERT}:softmax", lab="")

@@ -143,6 +143,14 @@ def _conv_window(p: Params) -> tuple[Window, Window]:
     return ((k[0], s[0], pad[0], d[0]), (k[1], s[1], pad[1], d[1]))
 
 
+def _conv_state(inputs: list[Shape], p: Params) -> dict[str, Shape]:
+    k, out_c = p["kernel"], p["out_channels"]
+    shapes: dict[str, Shape] = {"weight": (out_c, inputs[0][0] // p["groups"], k[0], k[1])}
+    if p["bias"]:
+        shapes["bias"] = (out_c,)
+    return shapes
+
+
 CONV2D = LayerSpec(
     type_id="conv2d",
     title="Conv2d",
@@ -167,11 +175,13 @@ CONV2D = LayerSpec(
     receptive=_conv_receptive,
     window=_conv_window,
     weight_layout="conv",
+    state_shapes=_conv_state,
     torch_module=_conv_torch,
     key_params=_conv_key,
     id_prefix="conv",
     glyph="conv",
     warnings=_conv_warnings,
+    lab="conv",
     onnx_ops=("Conv",),
     onnx_import="engine.importers.convert:conv2d",
 )

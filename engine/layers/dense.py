@@ -85,6 +85,8 @@ LINEAR = LayerSpec(
     receptive=lambda p: None,
     window=lambda p: None,
     weight_layout="dense",
+    state_shapes=lambda i, p: ({"weight": (p["units"], i[0][0]), "bias": (p["units"],)}
+                               if p["bias"] else {"weight": (p["units"], i[0][0])}),
     torch_module=lambda i, p: (
         "torch.nn.Linear", {"in_features": i[0][0], "out_features": p["units"], "bias": p["bias"]}
     ),
@@ -92,6 +94,7 @@ LINEAR = LayerSpec(
     id_prefix="fc",
     class_param="units",
     glyph="linear",
+    lab="linear",
     onnx_ops=("Gemm", "MatMul"),
     onnx_import="engine.importers.convert:linear",
 )

@@ -83,6 +83,8 @@ OUTPUT = LayerSpec(
     explain=lambda i, o, p: [
         f"{p['classes']} scores, one per class; the loss applies softmax (or the hinge) itself"],
     torch_module=lambda i, p: ("torch.nn.Identity", {}),
+    # The scores pass through unchanged: exported code returns its input.
+    code_expr=lambda names: names[0],
     key_params=lambda p: f"{p['classes']} classes",
     has_output=False,
     id_prefix="output",

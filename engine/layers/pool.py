@@ -117,7 +117,7 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
 
 
 def _window_pool(title: str, op: str, summary: str, id_prefix: str, onnx_op: str,
-                 macs=None) -> LayerSpec:  # noqa: ANN001
+                 macs=None, lab: str = "") -> LayerSpec:  # noqa: ANN001
     """Max and average pooling share everything but the operation and its cost."""
     return LayerSpec(
         type_id=title.lower(),
@@ -135,6 +135,7 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, onnx_op: str
         id_prefix=id_prefix,
         glyph=title.lower().removesuffix("2d"),
         warnings=_pool_warnings_for(title),
+        lab=lab,
         onnx_ops=(onnx_op,),
         onnx_import=f"engine.importers.convert:{title.lower()}",
     )
@@ -142,10 +143,10 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, onnx_op: str
 
 MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
                          "Keeps the largest value in each window, shrinking height and width.", "pool",
-                         "MaxPool")
+                         "MaxPool", lab="max_pool")
 AVGPOOL2D = _window_pool("AvgPool2d", "average",
                          "Replaces each window by its average, shrinking height and width.", "avgpool",
-                         "AveragePool", macs=_avg_macs)
+                         "AveragePool", macs=_avg_macs, lab="avg_pool")
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:

@@ -153,6 +153,9 @@ class LayerSpec:
     # Dotted torch class path and kwargs; None for nodes that are not modules (Input).
     torch_module: Callable[[list[Shape], Params], tuple[str, dict[str, Any]]] | None = None
     key_params: Callable[[Params], str] = lambda p: ""
+    # How exported source code writes this layer inline, given its inputs' variable names
+    # ("a + b" for Add); None when the export calls the layer's torch module instead.
+    code_expr: Callable[[list[str]], str] | None = None
     # Number of input ports: a fixed count, or the name of an int param giving it.
     inputs: int | str = 1
     # False for the Output node: nothing may follow the class scores.
@@ -170,6 +173,13 @@ class LayerSpec:
     # How the layer's "weight" parameter is laid out, for filter views and saliency:
     # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
     weight_layout: str = ""
+    # The module's state_dict entry shapes ({"weight": (16, 1, 3, 3), "bias": (16,)}) from
+    # the input shapes and params, without torch: lets the editor tell which trained
+    # weights still fit after an edit. Empty for layers without parameters or buffers.
+    state_shapes: Callable[[list[Shape], Params], dict[str, Shape]] = lambda i, p: {}
+    # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
+    # "avg_pool", "activation", "dropout", "linear" ('' for none).
+    lab: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     # What the node is to the network: ROLE_INPUT (data enters; built as the forward's
     # argument, not a module), ROLE_OUTPUT (marks the class scores) or ROLE_LAYER.
@@ -207,7 +217,13 @@ class LayerSpec:
         raise KeyError(name)
 
     def defaults(self) -> dict[str, Any]:
-        return {p.name: p.coerce(p.default) for p in self.params}
+        # Coerced once per spec and copied: reading a 20,000-node file asks 20,000 times.
+        # (Stored values are immutable: numbers, strings, tuples.)
+        cached = self.__dict__.get("_defaults")
+        if cached is None:
+            cached = {p.name: p.coerce(p.default) for p in self.params}
+            object.__setattr__(self, "_defaults", cached)
+        return dict(cached)
 
     def port_count(self, params: Params) -> int:
         if isinstance(self.inputs, int):

@@ -77,8 +77,16 @@ def test_import_opens_a_new_document_with_weights_and_report(window, qtbot, tmp_
     assert refused == "" and report["max_abs_diff"] <= 1e-4
     assert _types(window) == ["input", "conv2d", "relu", "flatten", "linear", "output"]
     assert window.doc.path is None and window.doc.project.name == "net"
-    assert sorted(binding.weights) == ["conv1.bias", "conv1.weight", "fc1.bias", "fc1.weight"]
-    assert binding.weights_source == "imported from net.onnx"
+    assert sorted(window.doc.weights) == ["conv1.bias", "conv1.weight", "fc1.bias",
+                                          "fc1.weight"]
+    assert window.doc.dirty  # imported, not yet saved: closing asks
+    assert not window.doc.stale_weights
+    saved = tmp_path / "saved.json"
+    assert window.files.save_to(saved)
+    assert (tmp_path / "saved.weights.safetensors").is_file()
+    from engine.project import load_project
+
+    assert load_project(saved).weights["file"] == "saved.weights.safetensors"
     assert not binding.busy and window.actions[ACTION_KEY].isEnabled()
 
 

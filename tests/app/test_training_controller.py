@@ -18,7 +18,7 @@ from engine.graph import Graph
 from engine.project import Project
 from engine.training.events import BatchEnd, EpochEnd, Finished, ProbeResult, Started
 
-WAIT_MS = 30_000  # the first run in a process imports torch; only reached when broken
+WAIT_MS = 120_000  # a cold worker imports torch first (a minute on a busy machine); only reached when broken
 SAMPLES, CLASSES, SIDE = 256, 3, 8
 
 

@@ -97,3 +97,17 @@ class CompactAxis(pg.AxisItem):
 def compact_axes(integer_x: bool = False) -> dict[str, CompactAxis]:
     """axisItems for PlotItem / GraphicsLayout.addPlot."""
     return {"bottom": CompactAxis("bottom", integer=integer_x), "left": CompactAxis("left")}
+
+
+def thinned_ticks(labels: list[str], length_px: float, font: QFont | None,
+                  vertical: bool = False, offset: float = 0.0) -> list[tuple[float, str]]:
+    """Named ticks at positions 0, 1, ... (plus offset), keeping every k-th so that the
+    labels never overlap along an axis `length_px` long."""
+    if not labels:
+        return []
+    metrics = QFontMetricsF(font or QFont())
+    need = (metrics.height() + 2 if vertical
+            else max(metrics.horizontalAdvance(t) for t in labels) + LABEL_GAP_PX)
+    per_label = max(length_px, 1.0) / len(labels)
+    every = max(1, math.ceil(need / per_label))
+    return [(i + offset, name) for i, name in enumerate(labels) if i % every == 0]

@@ -2,9 +2,8 @@
 show the report (offering the cut when nodes are unsupported) and open the network as a
 new document through the file controller's "unsaved changes" question.
 
-The imported weights are kept here (`weights`, `weights_source`) for the document: the
-Document of this branch has no trained-weights slot yet (that arrives with the project
-weights work); the CLI already writes them beside the project.
+The imported weights go to the document as its trained weights (Document.set_weights),
+which also marks the new document unsaved; saving writes them beside the project.
 """
 
 from __future__ import annotations
@@ -41,8 +40,6 @@ class ImportBinding(QObject):
         self.path: str | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.last_dialog: ImportReportDialog | None = None
-        self.weights: dict[str, Any] | None = None
-        self.weights_source = ""
         self.action = QAction("Import &Model…", files.parent_widget)
         self.action.setObjectName(f"action_{ACTION_KEY}")
         self.action.setShortcut(QKeySequence(SHORTCUT))
@@ -137,9 +134,10 @@ class ImportBinding(QObject):
 
     def open_imported(self, project: Any, weights: dict[str, Any]) -> None:
         """The imported network as a new, unsaved document (Save asks where)."""
-        self.files.doc.replace_project(project, None)
+        doc = self.files.doc
+        doc.replace_project(project, None)
         self.files.template_key = None
-        self.weights, self.weights_source = weights, f"imported from {Path(self.path or '').name}"
+        doc.set_weights(weights, f"imported from {Path(self.path or '').name}")
         self.window.show_message(f"Imported {Path(self.path or '').name}: "
                                  f"{len(project.graph.nodes)} nodes.")
 
