@@ -3,9 +3,10 @@
 1. Evaluating the 10,000 Fashion-MNIST test images with the two-conv template through the
    evaluate() job (data loading included): target < 5 s. Uses the full set in
    /usr/share/datasets/fashion-mnist when present, else the bundled subset (2,000 test
-   images), and says which.
+   images), and says which. The one-time torch import is not counted (the editor's
+   worker has it already).
 2. Training with the Diagnose panel's probes on (gradient flow every 250 ms, histograms every
-   2 s, as app/panels/diagnose/probes.py asks): target < 3% slowdown. Two measures: the
+   2 s, paced by their cost, as app/panels/diagnose/probes.py asks): target < 3% slowdown. Two measures: the
    time the loop spent serving probes as a share of the run (stable; the target), and the
    samples/s ratio of alternating runs with and without probes (medians; noisy on a shared
    machine, reported as information).
@@ -36,6 +37,8 @@ def bench_evaluation() -> tuple[float, str, int]:
     from engine.project import dumps
     from engine.templates import load_template
 
+    import torch  # noqa: F401 - imported once before timing, as in the editor's warm worker
+
     project = load_template("fashion_two_conv")
     data = str(FULL_SET) if (FULL_SET / "t10k-images-idx3-ubyte.gz").exists() else None
     which = "full Fashion-MNIST" if data else "bundled subset (full set absent)"
@@ -47,10 +50,10 @@ def bench_evaluation() -> tuple[float, str, int]:
 def train_once(probes: bool, epochs: int) -> tuple[float, float]:
     """(samples/s, seconds spent serving probes) for LeNet-5 on the bundled data."""
     import engine.training.loop as loop
-    from app.panels.diagnose.probes import GRADIENT_MS, HISTOGRAM_MS
+    from app.panels.diagnose.probes import GRADIENT_MS, HISTOGRAM_MS, pace_ms
     from engine.templates import load_template
     from engine.training.control import TrainControl
-    from engine.training.events import Failed, Finished
+    from engine.training.events import Failed, Finished, ProbeResult
     from engine.training.session import make_trainer, prepare_run
 
     setup = prepare_run(load_template("lenet5"), overrides={"epochs": epochs, "threads": 1})
@@ -69,13 +72,16 @@ def train_once(probes: bool, epochs: int) -> tuple[float, float]:
     loop.run_probe = timed
     done = threading.Event()
 
-    def ask() -> None:  # the GUI's schedule, from another thread as the GUI would
-        next_histogram = time.monotonic()
-        while not done.wait(GRADIENT_MS / 1000):
-            control.request_probe("gradient_flow")
-            if time.monotonic() >= next_histogram:
-                control.request_probe("histograms")
-                next_histogram += HISTOGRAM_MS / 1000
+    costs = {"gradient_flow": 0.0, "histograms": 0.0}
+
+    def ask() -> None:  # the GUI's schedule (and pacing), from another thread as the GUI's
+        due = {"gradient_flow": time.monotonic(), "histograms": time.monotonic()}
+        base = {"gradient_flow": GRADIENT_MS, "histograms": HISTOGRAM_MS}
+        while not done.wait(0.01):
+            for kind in due:
+                if time.monotonic() >= due[kind]:
+                    control.request_probe(kind)
+                    due[kind] = time.monotonic() + pace_ms(costs[kind], base[kind]) / 1000
 
     asker = threading.Thread(target=ask, daemon=True)
     if probes:
@@ -86,6 +92,8 @@ def train_once(probes: bool, epochs: int) -> tuple[float, float]:
                 raise RuntimeError(event.message)
             if isinstance(event, Finished):
                 metrics = event.metrics
+            if isinstance(event, ProbeResult) and "cost_s" in event.payload:
+                costs[event.kind] = event.payload["cost_s"]
     finally:
         done.set()
         loop.run_probe = plain
