@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from engine.report import format_duration, format_percent
 from widgets.colors import ERROR, INFO, MUTED_TEXT, OK, WARNING, StatusColors
 from widgets.theme import is_dark
 
@@ -27,20 +28,6 @@ METRIC_WIDTH = 130
 NEUTRAL = StatusColors(MUTED_TEXT, MUTED_TEXT, MUTED_TEXT)
 STALE_TEXT = ("The network changed after this run started; results are for the old network. "
               "Stop and Train again to use the new one.")
-
-
-def format_duration(seconds: float) -> str:
-    """0:42, 12:05, 1:02:03; a dash while the rate is still unknown."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return "—"
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def format_percent(value: float | None) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
 
 
 def progress_texts(event: Any, epochs: int, paused: bool = False) -> tuple[str, ...]:

@@ -42,9 +42,10 @@ class DiagnoseBinding(QObject):
         super().__init__(window)  # type: ignore[arg-type]  # the host is the QMainWindow
         self.window, self.doc, self.controller = window, doc, controller
         self.jobs = jobs if jobs is not None else JobRunner(self)
-        # Where trained weights come from: the Document once it keeps them; until then the
-        # weights the recorder copied at the last epoch end or the Finished event carried.
-        self.weights_provider = weights_provider
+        # Where trained weights come from: the Document's (the last run's, or the project's
+        # saved ones); else the Finished event's, else the recorder's last epoch-end copy.
+        self.weights_provider = weights_provider if weights_provider is not None else (
+            lambda: doc.weights)
         self.recorder = DiagnosticsRecorder(controller, self)
         self._finished_weights: dict[str, Any] | None = None
         self._gradient_rows: list[list[float]] = []
@@ -136,8 +137,7 @@ class DiagnoseBinding(QObject):
         self.gradients.clear()
 
     def _on_finished(self, finished: Any) -> None:
-        # The Finished event carries the final weights once the engine adds them (#6).
-        self._finished_weights = getattr(finished, "weights", None) or self.recorder.latest_weights
+        self._finished_weights = finished.weights or self.recorder.latest_weights
         if finished.reason == "completed" and self.trained_weights() is not None:
             self.evaluate("test")  # after every completed run, as the issue asks
 
