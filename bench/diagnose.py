@@ -25,7 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The repository root instead of bench/ itself: bench/inspect.py would shadow the standard
+# library's inspect module, which torch imports.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 EVAL_TARGET_S = 5.0
 SLOWDOWN_TARGET = 0.03
