@@ -51,6 +51,7 @@ def bench_evaluation() -> tuple[float, str, int]:
 
 def train_once(probes: bool, epochs: int) -> tuple[float, float]:
     """(samples/s, seconds spent serving probes) for LeNet-5 on the bundled data."""
+    import engine.inspect.diagnostics  # noqa: F401 - its one-time import is not a rate
     import engine.training.loop as loop
     from app.panels.diagnose.probes import GRADIENT_MS, HISTOGRAM_MS, pace_ms
     from engine.templates import load_template

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 GRADIENT_MS = 250
 HISTOGRAM_MS = 2000
-SHARE = 0.01  # of the training time, per probe kind
+SHARE = 0.005  # of the training time, per probe kind (two kinds: about 1% in all)
 MAX_INTERVAL_MS = 30_000
 MAX_SNAPSHOTS = 400  # histogram snapshots kept per run (~13 minutes at HISTOGRAM_MS)
 
