@@ -191,4 +191,4 @@ def flow_trace(project: str, weights: Weights, image: np.ndarray, label: int,
         grad = float(o.grad.norm()) if o.grad is not None else 0.0
         layers.append(FlowLayer(nid, graph.nodes[nid].spec.title, tuple(o.shape[1:]),
                                 float(o.detach().norm()), grad, pnorm))
-    return FlowTrace(layers, float(loss), settings.loss, int(label), lab.weights_note)
+    return FlowTrace(layers, loss.item(), settings.loss, int(label), lab.weights_note)

@@ -102,6 +102,15 @@ class LabController(QObject):
             for a in self.adapters.values():
                 a.show_empty(NO_DATA)
             return
+        want = self.doc.analysis.input_shape
+        if want is not None and tuple(want) != tuple(ds.image_shape):
+            # Right after opening a project its own data set may still be loading.
+            text = (f"The data set's images are {'x'.join(map(str, ds.image_shape))} but the "
+                    f"network's Input is {'x'.join(map(str, want))}; choose a matching data set "
+                    f"in the Dataset panel or set the Input to the data's shape.")
+            for a in self.adapters.values():
+                a.show_empty(text)
+            return
         self.panel.set_sample_range(len(ds.x_test))
         sample = self.sample()
         assert sample is not None
