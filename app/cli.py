@@ -14,11 +14,17 @@ import sys
 from collections.abc import Sequence
 
 # Module names under app.subcommands, in the order `netcanvas --help` lists them.
-SUBCOMMAND_MODULES = ("info", "train")
+SUBCOMMAND_MODULES = ("info", "train", "evaluate", "inspect", "export", "import_model")
 
 
 def _subcommands() -> dict[str, str]:
-    return {name: f"app.subcommands.{name}" for name in SUBCOMMAND_MODULES}
+    """Command name (each module's NAME: `import` lives in import_model.py, `import` being
+    a Python keyword) -> module path. The modules import their heavy libraries lazily."""
+    out = {}
+    for module_name in SUBCOMMAND_MODULES:
+        path = f"app.subcommands.{module_name}"
+        out[importlib.import_module(path).NAME] = path
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

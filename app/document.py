@@ -22,11 +22,14 @@ from app.commands import (
     RemoveNodesCommand,
     SetParamsCommand,
 )
+from app.trained_weights import TrainedWeights
 from engine.analysis import Analysis, Fix, analyse
 from engine.graph import Edge, Graph, GraphChange, GraphError, Node
 from engine.layers import get_spec
 from engine.layout import ROW_STEP, auto_layout
-from engine.project import Project, load_project, save_project
+from engine.project import Project, ProjectError, load_project, save_project
+from engine.weights import WeightsError
+from engine.weights_state import load_project_weights, save_project_weights
 
 PASTE_OFFSET = 40.0
 
@@ -38,6 +41,7 @@ class Document(QObject):
     pathChanged = Signal(object)  # Path | None  # noqa: N815
     projectReplaced = Signal()  # noqa: N815 - new/open/revert: views rebuild from scratch
     settingsChanged = Signal()  # noqa: N815 - data or training records changed
+    weightsChanged = Signal()  # noqa: N815 - trained weights set, or their per-layer state
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +53,9 @@ class Document(QObject):
         self.data_shape: tuple[int, ...] | None = None
         self.num_classes: int | None = None
         self.analysis: Analysis = analyse(self.graph)
+        self.trained = TrainedWeights()
+        # Why the last opened project's weights were not loaded ("" when they were).
+        self.weights_note = ""
 
     # ---- state -------------------------------------------------------------------
     @property
@@ -73,6 +80,28 @@ class Document(QObject):
         """Re-run the analysis (called once at the end of every command)."""
         self.analysis = analyse(self.graph, self.data_shape, self.num_classes)
         self.analysisChanged.emit(self.analysis)
+        if self.trained.update(self.graph, self.analysis):
+            self.weightsChanged.emit()
+
+    # ---- trained weights (not on the undo stack; see app/trained_weights.py) -------
+    @property
+    def weights(self) -> dict[str, Any] | None:
+        return self.trained.weights
+
+    @property
+    def stale_weights(self) -> set[str]:
+        """Nodes whose trained weights were edited away or no longer fit."""
+        return self.trained.stale
+
+    def set_weights(self, weights: dict[str, Any] | None, source: str,
+                    trained_on: Graph | None = None) -> None:
+        """Keep trained weights (None forgets them). `trained_on`: the graph they were
+        trained on when it may differ from the current one (edits during a run)."""
+        self.trained.set(weights, source, trained_on or self.graph, self.graph, self.analysis)
+        self.weightsChanged.emit()
+        # New weights are unsaved work: closing must offer to save them.
+        self.undo_stack.resetClean()
+        self.dirtyChanged.emit(True)
 
     def set_data_info(self, shape: tuple[int, ...] | None, num_classes: int | None) -> None:
         """The chosen dataset's sample shape and class count, checked against the network."""
@@ -80,10 +109,13 @@ class Document(QObject):
         self.refresh()
 
     # ---- files -------------------------------------------------------------------
-    def replace_project(self, project: Project, path: Path | None) -> None:
+    def replace_project(self, project: Project, path: Path | None,
+                        weights: dict[str, Any] | None = None, weights_source: str = "") -> None:
         self.graph.unsubscribe(self._on_graph_change)
         self.project = project
         self.graph.subscribe(self._on_graph_change)
+        self.trained.set(weights, weights_source, self.graph, self.graph, analyse(self.graph))
+        self.weightsChanged.emit()
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.path = path
@@ -95,13 +127,27 @@ class Document(QObject):
     def open(self, path: str | Path) -> None:
         """Load a project file; raises ProjectError (nothing changes) when it cannot."""
         project = load_project(path)
-        self.replace_project(project, Path(path).resolve())
+        weights, self.weights_note = None, ""
+        if project.weights:
+            try:
+                weights = load_project_weights(path, project.weights, project.graph,
+                                               analyse(project.graph))
+            except WeightsError as exc:
+                self.weights_note = str(exc)
+        self.replace_project(project, Path(path).resolve(), weights, "the project file")
 
     def save(self, path: str | Path | None = None) -> None:
         """Atomic save; raises ProjectError and keeps the dirty state when it fails."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("No file name yet: use Save As.")
+        fitting = self.trained.fitting()
+        try:
+            # Weights first: the project's record must name the file as it now is.
+            self.project.weights = save_project_weights(target, fitting) if fitting else {}
+        except (WeightsError, OSError) as exc:
+            raise ProjectError(f"Cannot save the trained weights beside '{target}' ({exc}); "
+                               f"the project was not saved.") from None
         save_project(self.project, target)
         self.path = target.resolve()
         self.undo_stack.setClean()

@@ -92,6 +92,9 @@ class FileController(QObject):
             else:
                 self.template_key = None
                 self._remember(path)
+                if self.doc.weights_note:
+                    QTimer.singleShot(0, lambda text=self.doc.weights_note: self.show_error(
+                        "Trained weights not loaded", text))
                 return
         last = self.settings.last_project
         if first or last is None:
@@ -104,6 +107,8 @@ class FileController(QObject):
             self.message.emit(f"Could not reopen the last project: {exc}")
             return
         self._remember(last)
+        if self.doc.weights_note:  # reopened at start-up: a note, not a dialog
+            self.message.emit(self.doc.weights_note)
 
     # ---- commands --------------------------------------------------------------------
     def new_from_template(self) -> bool:
@@ -144,7 +149,9 @@ class FileController(QObject):
             return False
         self.template_key = None
         self._remember(path)
-        self.message.emit(f"Opened {Path(path).name}")
+        self.message.emit(f"Opened {Path(path).name}. {self.doc.weights_note}".strip())
+        if self.doc.weights_note:
+            self.show_error("Trained weights not loaded", self.doc.weights_note)
         return True
 
     def save(self) -> bool:

@@ -79,14 +79,23 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     (and quick to test) without them. The training run takes the data set the dataset
     panel already holds in memory."""
     from app.panels.data.binding import install_data_panel
+    from app.panels.diagnose.binding import install_diagnose
+    from app.panels.export.binding import install_export
+    from app.panels.inspect.binding import install_inspect
+    from app.panels.lab.binding import install_lab
     from app.panels.training.binding import install_training
+    from app.panels.weights.binding import install_weights
 
     data = install_data_panel(window, window.doc)
     training = install_training(window, window.doc)
     training.dataset_provider = lambda: data.dataset
-    from app.panels.lab.binding import install_lab
-    return {"data": data, "training": training,
-            "lab": install_lab(window, window.files, lambda: data.dataset)}
+    bindings: dict[str, QObject] = {"data": data, "training": training}
+    bindings["weights"] = install_weights(window)
+    bindings["inspect"] = install_inspect(window, lambda: data.dataset, training.controller)
+    bindings["export"] = install_export(window)
+    bindings["diagnose"] = install_diagnose(window, window.doc, training.controller)
+    bindings["lab"] = install_lab(window, window.files, lambda: data.dataset)
+    return bindings
 
 
 def create_main_window(path: str | None = None, app: QApplication | None = None,

@@ -4,8 +4,9 @@ It goes through the same engine.training.session.prepare_run / make_trainer as t
 project trains identically in both. Exit codes: 0 trained to the end, 1 the network
 cannot be trained or training failed, 2 bad input (project, data, option, checkpoint),
 130 stopped with Ctrl+C. Whatever happened after training started, the out folder gets
-the checkpoint, metrics.json, metrics.csv and the project as trained, for the last good
-state. Qt is never imported here; torch only through the engine, on first use.
+the checkpoint, weights.safetensors, metrics.json, metrics.csv and the project as trained
+(recording the weights file), for the last good state. Qt is never imported here; torch
+only through the engine, on first use.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from engine.analysis import analyse
 from engine.data import DataError, detect_source, load_dataset
 from engine.project import Project, ProjectError, load_project, save_project
+from engine.report import format_duration as report_duration
 
 if TYPE_CHECKING:  # torch-heavy; imported for real only once training is sure to start
     from engine.data import ArrayDataset
@@ -33,6 +35,7 @@ if TYPE_CHECKING:  # torch-heavy; imported for real only once training is sure t
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 CHECKPOINT_NAME = "checkpoint.pt"
+WEIGHTS_NAME = "weights.safetensors"  # the model's state_dict alone; File > Load Weights
 METRICS_JSON = "metrics.json"
 METRICS_CSV = "metrics.csv"
 PROJECT_COPY = "project.json"
@@ -54,11 +57,7 @@ def _say(message: str) -> None:
 
 
 def format_duration(seconds: float) -> str:
-    if not math.isfinite(seconds) or seconds < 0:
-        return "--:--"
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return report_duration(seconds, unknown="--:--")  # ASCII: logs and old terminals
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -273,12 +272,18 @@ def _write_outputs(out: Path, trainer: Trainer, setup: RunSetup, record: RunReco
                    ns: argparse.Namespace, wall_s: float, elapsed: dict[int, float]
                    ) -> tuple[float | None, str]:
     """Write the four outputs; returns (test accuracy, a problem sentence or "")."""
+    from engine.model import model_weights
+    from engine.weights import save_weights
+
     out.mkdir(parents=True, exist_ok=True)
     trainer.save_checkpoint(out / CHECKPOINT_NAME)
+    digest = save_weights(out / WEIGHTS_NAME, model_weights(trainer.model))
     test_loss = test_acc = None
     problem = ""
+    report: dict[str, Any] = {}
     try:
         test_loss, test_acc = trainer.evaluate(setup.data.x_test, setup.data.y_test)
+        report = _test_report(trainer, setup)
     except Exception as exc:  # a broken model must not cost the user the other files
         problem = f"Could not evaluate on the test split: {exc}"
     history = trainer.history
@@ -299,7 +304,9 @@ def _write_outputs(out: Path, trainer: Trainer, setup: RunSetup, record: RunReco
         "resumed_from": str(Path(ns.resume).resolve()) if ns.resume else None,
         "history": rows,
         "final": record.final_metrics or {"steps": trainer.step},
-        "test": {"loss": test_loss, "accuracy": test_acc},
+        "test": {"loss": test_loss, "accuracy": test_acc,
+                 **{k: report[k] for k in ("per_class", "macro_f1") if k in report}},
+        "confusion_matrix": report.get("confusion_matrix"),
         "wall_time_s": wall_s,
         "train_time_s": record.train_time_s,
     }
@@ -310,8 +317,21 @@ def _write_outputs(out: Path, trainer: Trainer, setup: RunSetup, record: RunReco
         writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
-    save_project(setup.project, out / PROJECT_COPY)
+    # The copy records the weights beside it, so opening it in the editor shows them trained.
+    save_project(replace(setup.project, weights={"file": WEIGHTS_NAME, "sha256": digest}),
+                 out / PROJECT_COPY)
     return test_acc, problem
+
+
+def _test_report(trainer: Trainer, setup: RunSetup) -> dict[str, Any]:
+    """Confusion matrix (rows: true class) and per-class P/R/F1 on the test split, the
+    numbers `netcanvas evaluate` and the editor's Evaluation view show."""
+    from engine.inspect.evaluate import predict
+    from engine.training.metrics import classification_report
+
+    _probs, predicted, _loss = predict(trainer.model, setup.data.x_test)
+    return classification_report(setup.data.y_test.numpy(), predicted,
+                                 setup.dataset.num_classes, setup.dataset.class_names)
 
 
 def _finite_or_none(value: Any) -> Any:

@@ -30,13 +30,14 @@ from engine.analysis import Analysis
 from engine.graph import GraphError
 from engine.layout import ROW_STEP
 from engine.project import ProjectError
+from engine.report import fmt_compact
 from widgets.canvas import CanvasScene, CanvasView
 from widgets.colors import ERROR, MUTED_TEXT, ThemedColor
 from widgets.icons import app_icon
 from widgets.inspector import Inspector
 from widgets.mime import NODES_MIME
 from widgets.palette import LayerPalette
-from widgets.summary import SummaryDialog, fmt_compact
+from widgets.summary import SummaryDialog
 from widgets.theme import apply_theme, is_dark, theme_notifier
 
 APP_NAME = "NetCanvas"

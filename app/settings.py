@@ -27,6 +27,8 @@ _RECENT = "files/recent"
 _LAST_PROJECT = "files/last_project"
 _LAST_FOLDER = "files/last_folder"
 _STARTED = "app/started_before"
+_EXPORT_FOLDER = "export/last_folder"
+_EXPORT_FORMAT = "export/last_format"
 
 
 def configure_location() -> str | None:
@@ -133,6 +135,26 @@ class AppSettings:
     @last_folder.setter
     def last_folder(self, folder: str | Path) -> None:
         self.store.setValue(_LAST_FOLDER, str(folder))
+
+    # ---- File > Export... ---------------------------------------------------------------
+    @property
+    def export_folder(self) -> str:
+        value = self.store.value(_EXPORT_FOLDER)
+        return str(value) if value else self.last_folder
+
+    @export_folder.setter
+    def export_folder(self, folder: str | Path) -> None:
+        self.store.setValue(_EXPORT_FOLDER, str(folder))
+
+    @property
+    def export_format(self) -> str:
+        """The format name last exported to; "" when none (the dialog picks its default)."""
+        value = self.store.value(_EXPORT_FORMAT)
+        return str(value) if value else ""
+
+    @export_format.setter
+    def export_format(self, name: str) -> None:
+        self.store.setValue(_EXPORT_FORMAT, name)
 
     def sync(self) -> None:
         self.store.sync()

@@ -12,10 +12,16 @@ from typing import Any
 
 from engine.graph import CycleError, Graph
 from engine.layers import Shape, ShapeError, fmt_shape
-from engine.layers.io import input_shape as input_node_shape
+from engine.layers.spec import (
+    NORMALISES_SCORES,
+    ROLE_INPUT,
+    ROLE_OUTPUT,
+    SATURATING,
+    SCORE_TRANSPARENT,
+    numel,
+)
 
 BYTES_PER_VALUE = 4  # float32 activations
-SATURATING = ("sigmoid", "tanh")
 
 
 @dataclass
@@ -57,9 +63,14 @@ class Analysis:
     errors: list[str]
     warnings: list[str]
     fixes: list[Fix]
+    # Totals over the nodes the model is built from (those that lead to the Output), so
+    # they equal the built model's; nodes left out are counted in unused_params.
     total_params: int
     total_macs: int
     activation_values: int  # per sample, all node outputs together
+    unused_params: int = 0
+    # Node ids that do not lead to the Output (left out of the model); empty without one.
+    unused: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -75,6 +86,8 @@ class Analysis:
             "input_shape": list(self.input_shape) if self.input_shape else None,
             "total_params": self.total_params,
             "total_macs": self.total_macs,
+            "unused_params": self.unused_params,
+            "unused": list(self.unused),
             "nodes": [
                 {
                     "id": r.node_id,
@@ -112,12 +125,10 @@ def analyse(
     for nid in order:
         node = nodes[nid]
         feeds[nid] = [None] * node.spec.port_count(node.params)
-    consumers: dict[str, list[str]] = {nid: [] for nid in order}
     for e in graph.edges:
         slots = feeds[e.target]
         if e.port < len(slots):
             slots[e.port] = e.source
-        consumers[e.source].append(e.target)
 
     results: dict[str, NodeResult] = {}
     total_params = total_macs = activations = 0
@@ -160,21 +171,29 @@ def analyse(
         if node_warnings:
             res.warnings = node_warnings
             warnings.extend(node_warnings)
-        total_params += res.params
-        total_macs += res.macs
-        n = 1
-        for d in out:
-            n *= d
-        activations += n
 
-    for res in results.values():
-        if res.error:
-            errors.append(res.error)
-
-    inputs = graph.ids_of_type("input")
-    outputs = graph.ids_of_type("output")
+    inputs = graph.ids_with_role(ROLE_INPUT)
+    outputs = graph.ids_with_role(ROLE_OUTPUT)
     input_shape = results[inputs[0]].output_shape if len(inputs) == 1 else None
     output_id = outputs[0] if len(outputs) == 1 else None
+    needed = _feeding(output_id, feeds) if output_id is not None else set(order)
+
+    unused_params = 0
+    for nid in order:
+        res = results[nid]
+        if nid not in needed:
+            # The model is built from what feeds the Output: a problem elsewhere is worth
+            # a warning (the reachability one below), not a reason to refuse training.
+            unused_params += res.params
+            if res.error:
+                warnings.append(res.error)
+            continue
+        if res.error:
+            errors.append(res.error)
+        if res.output_shape is not None:
+            total_params += res.params
+            total_macs += res.macs
+            activations += numel(res.output_shape)
     if not inputs:
         errors.append("The network has no Input node. Add one from the palette: data enters there.")
     elif len(inputs) > 1:
@@ -188,7 +207,7 @@ def analyse(
         errors.append(f"The network has {len(outputs)} Output nodes ({', '.join(outputs)}); keep one.")
 
     if output_id is not None:
-        _reachability_warnings(graph, output_id, order, feeds, warnings)
+        _reachability_warnings(graph, order, needed, warnings)
         _softmax_warning(graph, output_id, feeds, warnings)
     _saturation_warning(graph, order, warnings)
     if inputs and len(inputs) == 1 and data_shape is not None:
@@ -196,8 +215,20 @@ def analyse(
     if output_id is not None and num_classes is not None:
         _class_check(graph, output_id, feeds, num_classes, errors, fixes)
 
+    unused = tuple(n for n in order if n not in needed)
     return Analysis(results, order, input_shape, output_id, errors, warnings, fixes,
-                    total_params, total_macs, activations)
+                    total_params, total_macs, activations, unused_params, unused)
+
+
+def _feeding(output_id: str, feeds: dict[str, list[str | None]]) -> set[str]:
+    """The Output and every node that leads to it: what the model is built from."""
+    needed, stack = {output_id}, [output_id]
+    while stack:
+        for s in feeds[stack.pop()]:
+            if s is not None and s not in needed:
+                needed.add(s)
+                stack.append(s)
+    return needed
 
 
 def _receptive(res: NodeResult, ups: list[NodeResult], step: Any) -> None:
@@ -221,14 +252,8 @@ def _receptive(res: NodeResult, ups: list[NodeResult], step: Any) -> None:
     res.jump = (base_jump[0] * sh, base_jump[1] * sw)
 
 
-def _reachability_warnings(graph: Graph, output_id: str, order: list[str],
-                           feeds: dict[str, list[str | None]], warnings: list[str]) -> None:
-    needed, stack = {output_id}, [output_id]
-    while stack:
-        for s in feeds[stack.pop()]:
-            if s is not None and s not in needed:
-                needed.add(s)
-                stack.append(s)
+def _reachability_warnings(graph: Graph, order: list[str], needed: set[str],
+                           warnings: list[str]) -> None:
     for nid in order:
         if nid not in needed:
             title = graph.nodes[nid].spec.title
@@ -242,9 +267,9 @@ def _softmax_warning(graph: Graph, output_id: str, feeds: dict[str, list[str | N
                      warnings: list[str]) -> None:
     src = feeds[output_id][0] if feeds[output_id] else None
     # Look through shape-preserving layers that do not change what softmax means.
-    while src is not None and graph.nodes[src].type_id in ("dropout",):
+    while src is not None and graph.nodes[src].spec.has_trait(SCORE_TRANSPARENT):
         src = feeds[src][0]
-    if src is not None and graph.nodes[src].type_id == "softmax":
+    if src is not None and graph.nodes[src].spec.has_trait(NORMALISES_SCORES):
         warnings.append(
             f"Softmax '{src}' feeds the Output, but the cross-entropy loss applies softmax itself, "
             f"so it would be applied twice and learning slows. Remove it: the Output should get "
@@ -253,10 +278,11 @@ def _softmax_warning(graph: Graph, output_id: str, feeds: dict[str, list[str | N
 
 
 def _saturation_warning(graph: Graph, order: list[str], warnings: list[str]) -> None:
-    squashers = [n for n in order if graph.nodes[n].type_id in SATURATING]
+    squashers = [n for n in order if graph.nodes[n].spec.has_trait(SATURATING)]
     if len(squashers) >= 3:
+        titles = "/".join(dict.fromkeys(graph.nodes[n].spec.title for n in squashers))
         warnings.append(
-            f"{len(squashers)} Sigmoid/Tanh layers ({', '.join(squashers)}): each one shrinks the "
+            f"{len(squashers)} {titles} layers ({', '.join(squashers)}): each one shrinks the "
             f"gradient (a sigmoid's slope is at most 0.25), so early layers may barely learn "
             f"(vanishing gradient). ReLU avoids this."
         )
@@ -265,38 +291,45 @@ def _saturation_warning(graph: Graph, order: list[str], warnings: list[str]) -> 
 def _data_shape_check(graph: Graph, input_id: str, data_shape: Shape, errors: list[str],
                       fixes: list[Fix]) -> None:
     node = graph.nodes[input_id]
-    have = input_node_shape(node.params)
+    spec = node.spec
+    have = spec.output_shape(input_id, [], node.params)
     if have == data_shape:
         return
     errors.append(
-        f"Input '{input_id}' is {fmt_shape(have)} but the dataset's samples are "
-        f"{fmt_shape(data_shape)}. Set the Input to {fmt_shape(data_shape)}."
+        f"{spec.title} '{input_id}' is {fmt_shape(have)} but the dataset's samples are "
+        f"{fmt_shape(data_shape)}. Set the {spec.title} to {fmt_shape(data_shape)}."
     )
-    if len(data_shape) == 3:
-        change = (("layout", "image"), ("channels", data_shape[0]), ("height", data_shape[1]),
-                  ("width", data_shape[2]))
-    else:
-        change = (("layout", "vector"), ("features", data_shape[0]))
-    fixes.append(Fix(f"Set Input '{input_id}' to {fmt_shape(data_shape)}", ((input_id, change),)))
+    if spec.shape_fix is not None:
+        change = tuple(spec.shape_fix(data_shape).items())
+        fixes.append(Fix(f"Set {spec.title} '{input_id}' to {fmt_shape(data_shape)}",
+                         ((input_id, change),)))
 
 
 def _class_check(graph: Graph, output_id: str, feeds: dict[str, list[str | None]],
                  num_classes: int, errors: list[str], fixes: list[Fix]) -> None:
     node = graph.nodes[output_id]
+    own = node.spec.class_param
+    if own is None:
+        return
     last = feeds[output_id][0] if feeds[output_id] else None
-    last_linear = last if last is not None and graph.nodes[last].type_id == "linear" else None
-    mismatch = node.params["classes"] != num_classes or (
-        last_linear is not None and graph.nodes[last_linear].params["units"] != num_classes)
+    # The layer that produces the scores (the last Linear), when its units set the count.
+    scorer = last if last is not None and graph.nodes[last].spec.class_param else None
+    scorer_param = graph.nodes[scorer].spec.class_param if scorer is not None else None
+    mismatch = node.params[own] != num_classes or (
+        scorer is not None and graph.nodes[scorer].params[scorer_param] != num_classes)
     if not mismatch:
         return
+    title = node.spec.title
+    scorer_title = graph.nodes[scorer].spec.title if scorer is not None else "Linear"
     errors.append(
-        f"The dataset has {num_classes} classes but Output '{output_id}' expects "
-        f"{node.params['classes']}. Set the Output (and the last Linear's units) to {num_classes}."
+        f"The dataset has {num_classes} classes but {title} '{output_id}' expects "
+        f"{node.params[own]}. Set the {title} (and the last {scorer_title}'s "
+        f"{scorer_param or 'units'}) to {num_classes}."
     )
     changes: list[tuple[str, tuple[tuple[str, Any], ...]]] = [
-        (output_id, (("classes", num_classes),))]
-    if last_linear is not None:
-        changes.append((last_linear, (("units", num_classes),)))
+        (output_id, ((own, num_classes),))]
+    if scorer is not None and scorer_param is not None:
+        changes.append((scorer, ((scorer_param, num_classes),)))
     fixes.append(Fix(f"Set the network to {num_classes} classes", tuple(changes)))
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
+from engine.layers import REGISTRY as _REGISTRY
 from engine.layers import ParamError, UnknownLayerError, get_spec
 from engine.layers.spec import LayerSpec
 
@@ -57,11 +57,12 @@ class Node:
     params: dict[str, Any]
     position: tuple[float, float] = (0.0, 0.0)
 
-    @cached_property
+    @property
     def spec(self) -> LayerSpec:
-        # A node's type never changes, so the registry lookup is done once (analysis
-        # runs on every keystroke and reads this for every node).
-        return get_spec(self.type_id)
+        # A plain dict lookup: cheaper than functools.cached_property, which takes a lock
+        # on every read in Python 3.11 (analysis reads this for every node, every edit).
+        spec = _REGISTRY.get(self.type_id)
+        return spec if spec is not None else get_spec(self.type_id)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,16 @@ class GraphChange:
     detail: tuple[str, ...] = ()
 
 
-_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The documented node id rule (docs/project-format.md): a letter, then letters, digits, `_`.
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def id_problem(node_id: str) -> str | None:
+    """Why `node_id` breaks the id rule, as a sentence; None when it is valid."""
+    if ID_RE.match(node_id):
+        return None
+    return (f"Node name {node_id.encode('utf-8', 'backslashreplace').decode('ascii', 'backslashreplace')!r} "
+            f"must start with a letter and use only letters, digits and underscores.")
 
 
 @dataclass
@@ -133,11 +143,8 @@ class Graph:
             node_id = self.new_id(spec.type_id)
         elif node_id in self.nodes:
             raise DuplicateNodeError(f"A node named {node_id!r} already exists.")
-        elif not _ID_RE.match(node_id):
-            raise DuplicateNodeError(
-                f"Node name {node_id!r} must start with a letter and use only letters, digits "
-                f"and underscores."
-            )
+        elif (problem := id_problem(node_id)) is not None:
+            raise DuplicateNodeError(problem)
         try:
             values = spec.coerce_params(params)
         except ParamError as exc:
@@ -317,6 +324,10 @@ class Graph:
 
     def ids_of_type(self, type_id: str) -> list[str]:
         return [n.id for n in self.nodes.values() if n.type_id == type_id]
+
+    def ids_with_role(self, role: str) -> list[str]:
+        """Node ids whose layer has this role (engine.layers.spec.ROLE_INPUT, ...)."""
+        return [n.id for n in self.nodes.values() if n.spec.role == role]
 
 
 def chain(types: Iterable[tuple[str, dict[str, Any]]], spacing: float = 120.0) -> Graph:

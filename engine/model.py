@@ -2,13 +2,18 @@
 
 Built as a torch.fx GraphModule: the forward is straight-line code in topological order,
 each layer a submodule named by its node id, so probes and exporters can find it with
-`model.get_submodule(node_id)` and `model.code` reads like hand-written PyTorch.
+`model.get_submodule(module_name(node_id))` and `model.code` reads like hand-written
+PyTorch. A node id that is also a name nn.Module / GraphModule uses itself ("training",
+"forward", "code") or a Python keyword gets the prefix `_n_`, which no valid node id can
+have (ids start with a letter), so every valid id builds and trains.
 """
 
 from __future__ import annotations
 
 import importlib
+import keyword
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -17,10 +22,33 @@ from torch import fx, nn
 
 from engine.analysis import Analysis, analyse
 from engine.graph import Graph
+from engine.layers.spec import ROLE_INPUT
 
 
 class BuildError(Exception):
     """The graph cannot become a model; the message lists the analysis' errors."""
+
+
+MANGLE_PREFIX = "_n_"
+
+
+@cache
+def _reserved_names() -> frozenset[str]:
+    """Attribute names a GraphModule already has, on the class or on an instance."""
+    sample = fx.GraphModule(nn.Module(), fx.Graph())
+    return frozenset(dir(fx.GraphModule)) | frozenset(vars(sample))
+
+
+def module_name(node_id: str) -> str:
+    """The submodule (and state_dict prefix) name of a node in a built model."""
+    if keyword.iskeyword(node_id) or node_id in _reserved_names():
+        return MANGLE_PREFIX + node_id
+    return node_id
+
+
+def node_id_of(name: str) -> str:
+    """Inverse of module_name: a submodule name back to its node id."""
+    return name.removeprefix(MANGLE_PREFIX)
 
 
 def _resolve(path: str) -> type[nn.Module]:
@@ -53,12 +81,13 @@ def build_model(graph: Graph, analysis: Analysis | None = None) -> fx.GraphModul
         if nid not in needed:
             continue
         node = graph.nodes[nid]
-        if node.type_id == "input":
+        if node.spec.role == ROLE_INPUT:
             values[nid] = fg.placeholder("x")
             continue
-        root.add_module(nid, module_for(graph, analysis, nid))
+        name = module_name(nid)
+        root.add_module(name, module_for(graph, analysis, nid))
         args: tuple[Any, ...] = tuple(values[s] for s in feeds[nid])
-        values[nid] = fg.call_module(nid, args)
+        values[nid] = fg.call_module(name, args)
     fg.output(values[analysis.output_id])
     model = fx.GraphModule(root, fg, class_name="NetCanvasModel")
     return model
@@ -89,7 +118,7 @@ def output_shapes(model: fx.GraphModule, input_shape: tuple[int, ...]) -> dict[s
     try:
         for name, sub in meta.named_children():
             hooks.append(sub.register_forward_hook(
-                lambda m, i, o, name=name: shapes.__setitem__(name, tuple(o.shape[1:]))))
+                lambda m, i, o, name=node_id_of(name): shapes.__setitem__(name, tuple(o.shape[1:]))))
         meta.eval()
         with torch.no_grad():
             meta(torch.zeros((2, *input_shape), device="meta"))

@@ -8,14 +8,17 @@ No torch here: `netcanvas info` must stay fast. See docs/project-format.md.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.graph import Edge, Graph, GraphError, Node
+from engine.graph import CycleError, Edge, Graph, Node, id_problem
 from engine.layers import ParamError, UnknownLayerError, get_spec
 
 FORMAT = "netcanvas-project"
@@ -35,9 +38,12 @@ class Project:
     # reading a project never imports torch.
     data: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
+    # {"file": "<stem>.weights.safetensors", "sha256": ...} when trained weights were saved
+    # beside the project (engine.weights_state); checked when the project is opened.
+    weights: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "format": FORMAT,
             "version": VERSION,
             "name": self.name,
@@ -46,6 +52,9 @@ class Project:
             "data": self.data,
             "training": self.training,
         }
+        if self.weights:  # optional: files without it (and older readers) are unaffected
+            record["weights"] = self.weights
+        return record
 
 
 def dumps(project: Project) -> str:
@@ -53,9 +62,17 @@ def dumps(project: Project) -> str:
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> None:
-    """Atomic save: temp file in the same folder, fsync, then rename over the target."""
+    """Atomic save: temp file in the same folder, fsync, then rename over the target.
+
+    The new file keeps the permissions of the one it replaces (a new file gets the usual
+    ones, 0666 less the umask), and temp files that an interrupted save left behind are
+    removed once this one succeeded."""
     target = Path(path)
-    text = dumps(project)
+    write_text_atomic(target, dumps(project))
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write `text` to `target` through a temp file and a rename (see save_project)."""
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -68,6 +85,7 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
+            os.chmod(tmp, _mode_for(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
@@ -79,6 +97,32 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
             f"Cannot save '{target}' ({_why(exc)}). The previous file is unchanged; free some "
             f"space or choose another place with Save As."
         ) from None
+    _remove_stale_temps(folder, target.name, keep=Path(tmp).name)
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the saved file should have: the replaced file's, else the ones
+    a plain open() would give (mkstemp's 0600 would hide a shared project from others)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temps(folder: Path, name: str, keep: str) -> None:
+    """Delete .NAME.*.tmp files left by a save that was killed before its rename."""
+    try:
+        candidates = list(folder.glob(f".{glob.escape(name)}.*.tmp"))
+    except OSError:
+        return
+    for stale in candidates:
+        if stale.name != keep:
+            try:
+                stale.unlink()
+            except OSError:
+                pass  # someone else's file or already gone: not this save's business
 
 
 def _why(exc: OSError) -> str:
@@ -112,6 +156,22 @@ def parse_project(text: str, where: str = "project") -> Project:
             f"'{where}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
             f"The file is damaged or was cut short."
         ) from None
+    except RecursionError:
+        raise ProjectError(
+            f"'{where}' nests lists or objects thousands of levels deep, which no NetCanvas "
+            f"project does; the file is damaged or not a project."
+        ) from None
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        raise ProjectError(
+            f"'{where}' holds a number with thousands of digits, which no NetCanvas project "
+            f"does; the file is damaged or not a project."
+        ) from None
+    bad_text = _lone_surrogate_path(doc) if _may_hold_surrogates(text) else None
+    if bad_text is not None:
+        raise ProjectError(
+            f"'{where}', at {bad_text}: the text holds a broken character escape (a lone "
+            f"UTF-16 surrogate such as \\ud800). Retype that text."
+        )
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ProjectError(
             f"'{where}' is not a NetCanvas project (it lacks \"format\": \"{FORMAT}\")."
@@ -130,7 +190,51 @@ def parse_project(text: str, where: str = "project") -> Project:
     graph = reader.graph(reader.obj(doc, "graph"))
     data = reader.obj(doc, "data", required=False)
     training = reader.obj(doc, "training", required=False)
-    return Project(graph, name, description, data, training)
+    reader.sections(data, training)
+    # Kept as found: a damaged record is reported when the weights are loaded, and the
+    # project still opens (untrained).
+    weights = doc.get("weights")
+    return Project(graph, name, description, data, training,
+                   weights if isinstance(weights, dict) else ({"file": None} if weights else {}))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Only a \\uD800-\\uDFFF escape (or a surrogate already in `text`) can make one."""
+    return _SURROGATE_ESCAPE.search(text) is not None or not _encodes(text)
+
+
+def _lone_surrogate_path(doc: Any) -> str | None:
+    """Where the first string (key or value) with a lone surrogate is, or None.
+
+    json accepts "\\ud800" escapes, but such a string cannot be printed, saved as UTF-8 or
+    shown, so it is refused at reading. Iterative: the document may be ~1,000 levels deep.
+    """
+    stack: list[tuple[str, Any]] = [("the top level", doc)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _encodes(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                where = key if path == "the top level" else f"{path}.{key}"
+                if not _encodes(key):
+                    return path
+                stack.append((where, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _Reader:
@@ -164,33 +268,96 @@ class _Reader:
             raise self.fail("graph.edges", f"expected a list, found {_kind(edges)}.")
         graph = Graph()
         for i, rec in enumerate(nodes):
-            node = self.node(f"graph.nodes[{i}]", rec)
+            node = self.node(i, rec)
             if node.id in graph.nodes:
                 raise self.fail(f"graph.nodes[{i}].id", f"the name {node.id!r} is used twice.")
             graph.nodes[node.id] = node
+        # The same checks as Graph.check_connect, but each edge in constant time (a port
+        # set instead of scanning every edge, one cycle check at the end instead of a
+        # search per edge): reading stays linear in the size of the graph.
+        used: dict[tuple[str, int], str] = {}
+        known = graph.nodes
         for i, rec in enumerate(edges):
-            path = f"graph.edges[{i}]"
-            if not isinstance(rec, dict):
-                raise self.fail(path, f"expected an object, found {_kind(rec)}.")
+            # Paths are spelled only on failure: formatting 20,000 of them costs more
+            # than checking the edges.
+            if type(rec) is not dict:
+                raise self.fail(f"graph.edges[{i}]", f"expected an object, found {_kind(rec)}.")
             src, tgt, port = rec.get("source"), rec.get("target"), rec.get("port", 0)
-            for key, val in (("source", src), ("target", tgt)):
-                if not isinstance(val, str) or val not in graph.nodes:
-                    raise self.fail(f"{path}.{key}", f"{val!r} is not a node in this file.")
-            if not isinstance(port, int) or isinstance(port, bool):
-                raise self.fail(f"{path}.port", f"expected a whole number, found {_kind(port)}.")
-            try:
-                graph.check_connect(src, tgt, port)  # type: ignore[arg-type]
-            except GraphError as exc:
-                raise self.fail(path, str(exc)) from None
+            src_ok = type(src) is str and src in known
+            if not src_ok or not (type(tgt) is str and tgt in known):
+                key, val = ("target", tgt) if src_ok else ("source", src)
+                raise self.fail(f"graph.edges[{i}].{key}",
+                                f"{_short(val)} is not a node in this file.")
+            if type(port) is not int:
+                raise self.fail(f"graph.edges[{i}].port",
+                                f"expected a whole number, found {_kind(port)}.")
+            problem = self.edge_problem(graph, src, tgt, port, used)
+            if problem:
+                raise self.fail(f"graph.edges[{i}]", problem)
+            used[(tgt, port)] = src  # type: ignore[index]
             graph.edges.append(Edge(src, tgt, port))  # type: ignore[arg-type]
+        try:
+            graph.topological_order()
+        except CycleError:
+            i, edge = _edge_closing_a_loop(graph)
+            raise self.fail(
+                f"graph.edges[{i}]",
+                f"Connecting '{edge.source}' to '{edge.target}' would make a loop "
+                f"('{edge.target}' already feeds '{edge.source}'). Networks here must flow "
+                f"one way.") from None
         return graph
 
-    def node(self, path: str, rec: Any) -> Node:
+    @staticmethod
+    def edge_problem(graph: Graph, src: str, tgt: str, port: int,
+                     used: dict[tuple[str, int], str]) -> str | None:
+        source, target = graph.nodes[src].spec, graph.nodes[tgt]
+        if not source.has_output:
+            return (f"{source.title} '{src}' is the end of the network: nothing can follow it. "
+                    f"Connect the layer before it instead.")
+        if src == tgt:
+            return f"'{src}' cannot feed itself."
+        ports = target.spec.port_count(target.params)
+        if ports == 0:
+            return f"{target.spec.title} '{tgt}' takes no input: data starts there."
+        if not 0 <= port < ports:
+            return (f"{target.spec.title} '{tgt}' has {ports} input(s); there is no input "
+                    f"{_short(port + 1)}.")
+        if (tgt, port) in used:
+            what = f"input {port + 1}" if ports > 1 else "its input"
+            return (f"{target.spec.title} '{tgt}' already takes {what} from '{used[(tgt, port)]}'. "
+                    f"Disconnect that first, or use an Add or Concat to join branches.")
+        return None
+
+    def sections(self, data: dict[str, Any], training: dict[str, Any]) -> None:
+        """Check the data and training records as docs/project-format.md describes them,
+        so a bad setting is refused when the file is read, not when training starts."""
+        # Imported here: engine.data pulls in numpy, which reading a graph does not need.
+        from engine.data.dataset import DataSource
+        from engine.data.errors import DataError
+        from engine.data.prep_settings import Preprocessing
+        from engine.training.settings import SettingsError, TrainSettings
+
+        checks = (("data.source", DataSource.from_dict, data.get("source")),
+                  ("data.preprocessing", Preprocessing.from_dict, data.get("preprocessing")),
+                  ("training", TrainSettings.from_dict, training or None))
+        for path, read, record in checks:
+            if record is None:
+                continue
+            try:
+                read(record)
+            except (DataError, SettingsError, TypeError, ValueError) as exc:
+                raise self.fail(path, str(exc)) from None
+
+    def node(self, index: int, rec: Any) -> Node:
+        path = f"graph.nodes[{index}]"
         if not isinstance(rec, dict):
             raise self.fail(path, f"expected an object, found {_kind(rec)}.")
         node_id, type_id = rec.get("id"), rec.get("type")
         if not isinstance(node_id, str) or not node_id:
             raise self.fail(f"{path}.id", f"expected a node name, found {_kind(node_id)}.")
+        problem = id_problem(node_id)
+        if problem:
+            raise self.fail(f"{path}.id", problem)
         if not isinstance(type_id, str):
             raise self.fail(f"{path}.type", f"expected a layer type, found {_kind(type_id)}.")
         try:
@@ -205,10 +372,51 @@ class _Reader:
         except ParamError as exc:
             raise self.fail(f"{path}.params", f"{spec.title} '{node_id}': {exc}") from None
         pos = rec.get("position", [0, 0])
-        if (not isinstance(pos, list) or len(pos) != 2
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pos)):
+        # type() rather than isinstance: true/false are ints to isinstance.
+        if type(pos) is not list or len(pos) != 2 or not (
+                type(pos[0]) in _NUMBER_TYPES and type(pos[1]) in _NUMBER_TYPES):
             raise self.fail(f"{path}.position", "expected two numbers [x, y].")
         return Node(node_id, spec.type_id, values, (float(pos[0]), float(pos[1])))
+
+
+_NUMBER_TYPES = (int, float)
+
+
+def _edge_closing_a_loop(graph: Graph) -> tuple[int, Edge]:
+    """The last edge (in file order) of one loop in `graph`: iterative depth-first search,
+    linear in the graph's size."""
+    children: dict[str, list[tuple[int, str]]] = {n: [] for n in graph.nodes}
+    for i, e in enumerate(graph.edges):
+        children[e.source].append((i, e.target))
+    state = dict.fromkeys(graph.nodes, 0)  # 0 new, 1 on the current path, 2 done
+    for root in graph.nodes:
+        if state[root]:
+            continue
+        # (node, index of the edge that reached it, its children still to visit)
+        stack = [(root, -1, iter(children[root]))]
+        state[root] = 1
+        while stack:
+            node, _, it = stack[-1]
+            step = next(it, None)
+            if step is None:
+                state[node] = 2
+                stack.pop()
+                continue
+            i, child = step
+            if state[child] == 1:  # back edge: the loop is child .. node -> child
+                indices = [i] + [v for n, v, _ in stack[[s[0] for s in stack].index(child) + 1:]]
+                last = max(indices)
+                return last, graph.edges[last]
+            if state[child] == 0:
+                state[child] = 1
+                stack.append((child, i, iter(children[child])))
+    raise AssertionError("no loop found in a graph that has one")
+
+
+def _short(value: Any) -> str:
+    """repr() cut to a readable length (a file may hold a 4,000-digit number)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _kind(value: Any) -> str:
@@ -221,5 +429,5 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"text {value!r}"
-    return f"{type(value).__name__} {value!r}"
+        return f"text {_short(value)}"
+    return f"{type(value).__name__} {_short(value)}"

@@ -11,7 +11,8 @@ from engine.project import Project, load_project
 TEMPLATE_DIR = Path(resources.__file__).resolve().parent / "templates"
 DEFAULT_TEMPLATE = "fashion_two_conv"
 # Gallery order: from the tutorial's first model to the most advanced.
-ORDER = ("linear_classifier", "mlp", "lenet5", "fashion_two_conv", "vgg_small", "residual_small")
+ORDER = ("linear_classifier", "mlp", "lenet5", "fashion_two_conv", "fashion_two_conv_bn",
+         "deep_mlp_sigmoid", "deep_mlp_relu", "vgg_small", "residual_small")
 
 
 @dataclass(frozen=True)

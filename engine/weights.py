@@ -14,7 +14,6 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -74,7 +73,10 @@ def read_weights(path: str | os.PathLike[str]) -> Weights:
         except (SafetensorError, OSError, ValueError) as exc:
             raise WeightsError(f"Cannot read the weights file {source}: it is damaged or "
                                f"truncated ({_first_line(exc)}).") from None
-    return _read_torch_file(path, source)
+    # .pt/.pth need torch: read in the engine worker (or the CLI), never in the GUI process.
+    from engine.weights_pt import read_torch_file
+
+    return read_torch_file(path, source)
 
 
 def _is_safetensors(path: str | os.PathLike[str]) -> bool:
@@ -82,30 +84,6 @@ def _is_safetensors(path: str | os.PathLike[str]) -> bool:
     with open(path, "rb") as f:
         head = f.read(9)
     return len(head) == 9 and head[8:9] == b"{" and not head.startswith(b"PK")
-
-
-def _read_torch_file(path: str | os.PathLike[str], source: str) -> Weights:
-    import torch
-
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # noqa: BLE001 - torch.load raises many kinds
-        raise WeightsError(f"Cannot read the weights file {source}: it is not a safetensors "
-                           f"file, a NetCanvas checkpoint or a PyTorch state_dict, or it is "
-                           f"damaged ({_first_line(exc)}).") from None
-    state: Any = payload
-    if isinstance(payload, dict) and "model_state" in payload:  # a NetCanvas checkpoint
-        state = payload["model_state"]
-    if not isinstance(state, Mapping) or not state:
-        raise WeightsError(f"The file {source} holds no weights (expected a state_dict of "
-                           f"tensors).")
-    out: Weights = {}
-    for name, value in state.items():
-        if not isinstance(name, str) or not isinstance(value, torch.Tensor):
-            raise WeightsError(f"The file {source} is not a state_dict: entry {name!r} is "
-                               f"not a tensor.")
-        out[name] = value.detach().cpu().numpy().copy()
-    return out
 
 
 def check_fit(weights: Mapping[str, np.ndarray], expected: Mapping[str, tuple[int, ...]],

@@ -34,19 +34,6 @@ TOOLBAR_ICONS = (
 UI_ICONS = ("link", "unlink", "search", "copy", "fix", "warning", "error", "info", "chevron-down",
             "chevron-right")
 
-# Layer type id -> glyph file (layer-<glyph>.svg). Types not listed get "generic", tinted
-# with their category colour, so a newly registered layer still looks part of the set.
-LAYER_GLYPHS: dict[str, str] = {
-    "input": "input", "output": "output",
-    "conv2d": "conv",
-    "maxpool2d": "maxpool", "avgpool2d": "avgpool", "adaptiveavgpool2d": "gap",
-    "flatten": "flatten", "linear": "linear",
-    "relu": "relu", "leakyrelu": "leakyrelu", "sigmoid": "sigmoid", "tanh": "tanh",
-    "gelu": "gelu", "softmax": "softmax",
-    "dropout": "dropout", "dropout2d": "dropout2d",
-    "batchnorm2d": "norm", "batchnorm1d": "norm",
-    "add": "add", "concat": "concat",
-}
 
 
 def icon_path(name: str) -> Path:
@@ -97,7 +84,11 @@ def icon(name: str, dark: bool = False) -> QIcon:
 
 
 def layer_glyph(type_id: str) -> str:
-    return "layer-" + LAYER_GLYPHS.get(type_id, "generic")
+    """Icon name for a layer type: its LayerSpec's glyph; unknown types get "generic"."""
+    try:
+        return "layer-" + get_spec(type_id).glyph
+    except KeyError:
+        return "layer-generic"
 
 
 def layer_icon(type_id: str, dark: bool = False) -> QIcon:

@@ -109,6 +109,10 @@ class ImageGrid(QWidget):
         self._columns = max(1, columns)
         self._relayout()
 
+    def set_tooltips(self, tips: Sequence[str]) -> None:
+        """Hover texts, one per image in set order (when captions would not fit)."""
+        self._tips = [str(t) for t in tips]
+
     def count(self) -> int:
         return len(self._images)
 

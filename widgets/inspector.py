@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from engine.analysis import Analysis, Fix, explain
 from engine.graph import Graph
 from engine.layers import fmt_shape
+from engine.report import fmt_bytes, fmt_compact, fmt_count
 from widgets.colors import CARD, CARD_BORDER, ERROR, MUTED_TEXT
 from widgets.inspector_parts import (
     ARROW,
@@ -40,7 +41,6 @@ from widgets.inspector_parts import (
     receptive_text,
 )
 from widgets.param_editors import ParamEditor, make_editor
-from widgets.summary import fmt_bytes, fmt_compact, fmt_count
 from widgets.theme import is_dark, theme_notifier
 
 MONO_SCALE = 0.9

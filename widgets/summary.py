@@ -1,13 +1,12 @@
 """The model summary: one row per layer (output shape, parameters, MACs) and the totals.
 
-Also home of the number formatting every panel shares (thousands separators, KiB/MiB), so
-the summary, the inspector and the plain-text copy always agree on how a number reads.
+The rows, totals, plain-text copy and number formatting come from engine.report, which
+`netcanvas info` uses too, so the dialog, the inspector and the CLI always agree.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
@@ -27,125 +26,28 @@ from PySide6.QtWidgets import (
 
 from engine.analysis import Analysis
 from engine.graph import Graph
-from engine.layers import fmt_shape
+from engine.report import (
+    HEADERS,
+    NUMERIC,
+    PARAM_BYTES,
+    SummaryRow,
+    SummaryTotals,
+    fmt_bytes,
+    fmt_compact,
+    fmt_count,
+    plural,
+    row_cells,
+    summary_rows,
+    summary_text,
+    summary_totals,
+)
 from widgets.colors import ERROR, MUTED_TEXT
 from widgets.icons import icon
 from widgets.theme import is_dark, theme_notifier
 
-PARAM_BYTES = 4  # float32 weights
-HEADERS = ("Node", "Type", "Output shape", "Params", "MACs")
-NUMERIC = (3, 4)
 TOTAL_ROWS = 3  # totals, activation memory, parameter memory
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-def fmt_count(n: int) -> str:
-    """3274634 -> '3,274,634'."""
-    return f"{n:,}"
-
-
-def fmt_compact(n: float) -> str:
-    """3274634 -> '3.27 M'; numbers under ten thousand are written out."""
-    for size, unit in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e4, "k")):
-        if abs(n) >= size:
-            value = n / (size if unit != "k" else 1e3)
-            return f"{value:.3g} {unit}" if unit != "k" else f"{value:.1f} k"
-    return f"{int(n):,}"
-
-
-def fmt_bytes(n: int) -> str:
-    """Binary units, as memory is counted: 366736 -> '358.1 KiB'."""
-    if n < 1024:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("KiB", "MiB", "GiB", "TiB"):
-        value /= 1024
-        if value < 1024 or unit == "TiB":
-            return f"{value:.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
-    return f"{n} bytes"  # pragma: no cover - the loop always returns
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    node_id: str
-    type_title: str
-    output: str
-    params: int
-    macs: int
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class SummaryTotals:
-    params: int
-    macs: int
-    activation_bytes: int
-    param_bytes: int
-
-    def labelled(self) -> list[tuple[str, str]]:
-        return [
-            ("Total parameters", fmt_count(self.params)),
-            ("Total MACs (multiply-accumulates)", fmt_count(self.macs)),
-            ("Activation memory per sample (float32)", fmt_bytes(self.activation_bytes)),
-            ("Parameter memory (float32)", fmt_bytes(self.param_bytes)),
-        ]
-
-
-def summary_rows(graph: Graph, analysis: Analysis) -> list[SummaryRow]:
-    rows = []
-    for nid in analysis.order:
-        res = analysis.nodes.get(nid)
-        node = graph.nodes.get(nid)
-        if res is None or node is None:
-            continue  # the analysis is older than the graph: skip what is gone
-        if res.error:
-            output = "error"
-        elif res.blocked_by:
-            output = f"? (after {res.blocked_by})"
-        else:
-            output = fmt_shape(res.output_shape)
-        rows.append(SummaryRow(nid, node.spec.title, output, res.params, res.macs, res.error))
-    return rows
-
-
-def _counts(row: SummaryRow) -> tuple[str, str]:
-    # A layer without a shape has no counts yet: "-" rather than a misleading 0.
-    if row.error or row.output.startswith("?"):
-        return "-", "-"
-    return fmt_count(row.params), fmt_count(row.macs)
-
-
-def summary_totals(analysis: Analysis) -> SummaryTotals:
-    return SummaryTotals(analysis.total_params, analysis.total_macs, analysis.activation_bytes,
-                         analysis.total_params * PARAM_BYTES)
-
-
-def summary_text(graph: Graph, analysis: Analysis) -> str:
-    """A plain-text table for the clipboard: fixed-width columns, numbers right-aligned."""
-    rows = summary_rows(graph, analysis)
-    cells = [list(HEADERS)] + [
-        [r.node_id, r.type_title, r.output, *_counts(r)] for r in rows]
-    widths = [max(len(row[c]) for row in cells) for c in range(len(HEADERS))]
-
-    def line(row: list[str]) -> str:
-        parts = [cell.rjust(widths[c]) if c in NUMERIC else cell.ljust(widths[c])
-                 for c, cell in enumerate(row)]
-        return "  ".join(parts).rstrip()
-
-    width = sum(widths) + 2 * (len(widths) - 1)
-    out = [line(cells[0]), "-" * width]
-    out += [line(row) for row in cells[1:]]
-    out.append("=" * width)
-    totals = summary_totals(analysis).labelled()
-    label_width = max(len(label) for label, _ in totals)
-    out += [f"{label + ':':<{label_width + 1}} {value}" for label, value in totals]
-    problems = analysis.errors
-    if problems:
-        out += ["", "Errors:"] + [f"- {e}" for e in problems]
-    if analysis.warnings:
-        out += ["", "Warnings:"] + [f"- {w}" for w in analysis.warnings]
-    return "\n".join(out) + "\n"
 
 
 class SummaryTable(QTableWidget):
@@ -182,8 +84,7 @@ class SummaryTable(QTableWidget):
         error_brush = QBrush(QColor(ERROR.text.pick(self._dark)))
         muted_brush = QBrush(QColor(MUTED_TEXT.pick(self._dark)))
         for r, row in enumerate(rows):
-            values = (row.node_id, row.type_title, row.output, *_counts(row))
-            for c, text in enumerate(values):
+            for c, text in enumerate(row_cells(row)):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(RIGHT if c in NUMERIC else LEFT)
                 if row.error:
@@ -238,6 +139,11 @@ class SummaryTable(QTableWidget):
             self.set_analysis(*self._last)
 
 
+__all__ = ["PARAM_BYTES", "SummaryDialog", "SummaryRow", "SummaryTable", "SummaryTotals",
+           "fmt_bytes", "fmt_compact", "fmt_count", "summary_rows", "summary_text",
+           "summary_totals"]
+
+
 class SummaryDialog(QDialog):
     """The summary table with a status line and a "Copy as text" button."""
 
@@ -280,7 +186,7 @@ class SummaryDialog(QDialog):
                  f"{len(analysis.errors)} error{'s' if len(analysis.errors) != 1 else ''}")
         color = MUTED_TEXT.pick(is_dark()) if analysis.valid else ERROR.text.pick(is_dark())
         self.status.setText(
-            f"<b>{layers} layers</b> &middot; {fmt_compact(analysis.total_params)} parameters "
+            f"<b>{plural(layers, 'layer')}</b> &middot; {fmt_compact(analysis.total_params)} parameters "
             f"&middot; {fmt_compact(analysis.total_macs)} MACs &middot; "
             f"<span style='color:{color}'>{state}</span>")
         if analysis.errors:

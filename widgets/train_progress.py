@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from engine.report import format_duration, format_percent
 from widgets.colors import ERROR, INFO, MUTED_TEXT, OK, WARNING, StatusColors
 from widgets.theme import is_dark
 
@@ -29,22 +30,12 @@ STALE_TEXT = ("The network changed after this run started; results are for the o
               "Stop and Train again to use the new one.")
 
 
-def format_duration(seconds: float) -> str:
-    """0:42, 12:05, 1:02:03; a dash while the rate is still unknown."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return "—"
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def format_percent(value: float | None) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.1f}%"
-
-
-def progress_texts(event: Any, epochs: int) -> tuple[str, ...]:
-    """The bar's line for a BatchEnd, longest first; the bar shows the first that fits."""
+def progress_texts(event: Any, epochs: int, paused: bool = False) -> tuple[str, ...]:
+    """The bar's line for a BatchEnd, longest first; the bar shows the first that fits.
+    While paused neither speed nor ETA mean anything, so neither is shown."""
+    if paused:
+        where = f"Epoch {event.epoch}/{epochs} · step {event.step:,}/{event.total_steps:,}"
+        return (f"{where} · paused", f"Epoch {event.epoch}/{epochs} · paused", "Paused")
     rate = f"{event.samples_per_s:,.0f} samples/s" if math.isfinite(event.samples_per_s) else "—"
     epoch, eta = f"{event.epoch}/{epochs}", f"ETA {format_duration(event.eta_s)}"
     step = f"step {event.step:,}/{event.total_steps:,}"
@@ -66,6 +57,8 @@ class TrainProgress(QWidget):
         # and the main window behind it, clipped to the bar (measured: ~4% of a core).
         self.setAutoFillBackground(True)
         self._epochs = 0
+        self._last_batch: Any = None
+        self._paused = False
         self._bar_texts: tuple[str, ...] = ("",)
         self._dark = False
         self._status_colors = NEUTRAL
@@ -130,6 +123,7 @@ class TrainProgress(QWidget):
 
     def show_preparing(self) -> None:
         self._epochs = 0
+        self._last_batch, self._paused = None, False
         self._set_status("Preparing data…", INFO)
         self.bar.setValue(0)
         self._set_bar_text("Loading the data and building the model…", "Loading…")
@@ -147,12 +141,12 @@ class TrainProgress(QWidget):
         """Only the newest of a delivery matters for the bar and the labels."""
         if not events:
             return
-        last = events[-1]
+        last = self._last_batch = events[-1]
         # setValue repaints at once and setFormat schedules another paint: with updates
         # off around both, the bar paints once per delivery.
         self.bar.setUpdatesEnabled(False)
         self.bar.setValue(self._bar_value(last.step, last.total_steps))
-        self._set_bar_text(*progress_texts(last, self._epochs or last.epoch))
+        self._set_bar_text(*progress_texts(last, self._epochs or last.epoch, self._paused))
         self.bar.setUpdatesEnabled(True)
         self._set_loss(last.loss)
 
@@ -163,15 +157,25 @@ class TrainProgress(QWidget):
             self._set_accuracy(event.train_acc, "train")
 
     def show_paused(self) -> None:
+        self._paused = True
         self._set_status("Paused", WARNING)
+        self._show_position()
 
     def show_resumed(self) -> None:
+        self._paused = False
         self._set_status("Training", INFO)
+        self._show_position()
+
+    def _show_position(self) -> None:
+        last = self._last_batch
+        if last is not None:
+            self._set_bar_text(*progress_texts(last, self._epochs or last.epoch, self._paused))
 
     def show_stopping(self) -> None:
         self._set_status("Stopping…", WARNING)
 
     def show_finished(self, finished: Any) -> None:
+        self._paused = False
         metrics = finished.metrics or {}
         if finished.reason == "stopped":
             self._set_status("Stopped", NEUTRAL)

@@ -8,8 +8,9 @@ import os
 import sys
 
 from engine.analysis import Analysis, analyse
-from engine.layers import fmt_shape
+from engine.graph import Graph
 from engine.project import ProjectError, load_project
+from engine.report import info_text
 
 NAME = "info"
 HELP = "print each layer's output shape, parameters and MACs"
@@ -37,25 +38,5 @@ def run(ns: argparse.Namespace) -> int:
     return 0 if analysis.valid else 1
 
 
-def format_table(graph, analysis: Analysis) -> str:  # noqa: ANN001 - Graph, kept light
-    rows = [("node", "type", "output shape", "params", "MACs")]
-    for nid in analysis.order:
-        r = analysis.nodes[nid]
-        shape = fmt_shape(r.output_shape) if r.output_shape else ("error" if r.error else "?")
-        rows.append((nid, graph.nodes[nid].spec.title, shape, f"{r.params:,}", f"{r.macs:,}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = []
-    for i, row in enumerate(rows):
-        cells = [row[c].ljust(widths[c]) if c < 3 else row[c].rjust(widths[c]) for c in range(5)]
-        lines.append("  ".join(cells).rstrip())
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append("")
-    lines.append(f"input: {fmt_shape(analysis.input_shape)}   parameters: {analysis.total_params:,}"
-                 f"   MACs: {analysis.total_macs:,}"
-                 f"   activations: {analysis.activation_bytes / 1024:,.1f} KiB per sample")
-    for err in analysis.errors:
-        lines.append(f"error: {err}")
-    for warn in analysis.warnings:
-        lines.append(f"warning: {warn}")
-    return "\n".join(lines)
+def format_table(graph: Graph, analysis: Analysis) -> str:
+    return info_text(graph, analysis)

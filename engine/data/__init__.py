@@ -15,12 +15,13 @@ from engine.data.dataset import (
     project_source,
 )
 from engine.data.detect import detect_source
+from engine.data.prep_settings import Preprocessing
 from engine.data.stats import ChannelStats, compute_stats
 
 # The preprocessing names need torch, whose import stalls the GUI for about a
 # second; they are loaded on first use so listing data sets stays instant.
 _LAZY = {
-    "PreparedData", "Preprocessing", "augment_batch", "prepare", "split_train_val", "to_tensor",
+    "PreparedData", "augment_batch", "prepare", "split_train_val", "to_tensor",
 }
 
 __all__ = [

@@ -14,6 +14,7 @@ import resources
 from engine.data.errors import DataError
 from engine.data.image_folder import load_image_folder
 from engine.data.loaders import (
+    MAX_CLASSES,
     LoadedArrays,
     load_cifar10,
     load_cifar100,
@@ -144,6 +145,9 @@ def build_dataset(name: str, arrays: LoadedArrays, source: DataSource) -> ArrayD
     where = f"'{source.path}'" if source.path else name
     if not arrays.class_names:
         raise DataError(f"{where} defines no classes; give at least one class name.")
+    if len(arrays.class_names) > MAX_CLASSES:
+        raise DataError(f"{where} defines {len(arrays.class_names):,} classes; NetCanvas handles "
+                        f"up to {MAX_CLASSES:,}. Merge classes or use fewer.")
     x_train = _check_images(arrays.x_train, where, "training")
     x_test = _check_images(arrays.x_test, where, "test")
     if x_train.shape[1:] != x_test.shape[1:]:

@@ -26,6 +26,8 @@ FASHION_MNIST_CLASSES = [
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 ]
 DIGIT_CLASSES = [str(d) for d in range(10)]
+# The most classes a data set may have: the Output layer's own limit.
+MAX_CLASSES = 100_000
 
 IDX_IMAGES_MAGIC = 2051  # 0x0803: unsigned bytes, 3 dimensions
 IDX_LABELS_MAGIC = 2049  # 0x0801: unsigned bytes, 1 dimension
@@ -351,7 +353,13 @@ def load_npz(path: Path) -> LoadedArrays:
             raise DataError(f"'{path}' class_names must be a 1-D list of names.")
         names = [str(n) for n in names_array.tolist()]
     else:
-        # Without names, number the classes up to the largest label seen.
+        # Without names, number the classes up to the largest label seen; a label of 2**40
+        # would mean a trillion names (and no memory left), so the count is checked first.
         largest = max(int(y_train.max(initial=0)), int(y_test.max(initial=0)))
+        if largest >= MAX_CLASSES:
+            raise DataError(
+                f"'{path}' has a label of {largest:,}, which would mean {largest + 1:,} "
+                f"classes; NetCanvas handles up to {MAX_CLASSES:,}. Number the classes "
+                f"0, 1, 2, ... or add class_names.")
         names = [str(i) for i in range(largest + 1)]
     return LoadedArrays(x_train, y_train, x_test, y_test, names)

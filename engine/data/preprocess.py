@@ -10,8 +10,7 @@ arrays are taken as already scaled (0-1) and are used as they are.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -19,63 +18,8 @@ import torch.nn.functional as F
 
 from engine.data.dataset import ArrayDataset
 from engine.data.errors import DataError
+from engine.data.prep_settings import Preprocessing
 from engine.data.stats import ChannelStats, compute_stats
-
-PREPROCESSING_MODES = ("none", "scale", "mean_subtract", "standardise")
-MAX_CROP_PADDING = 16
-
-
-@dataclass
-class Preprocessing:
-    """Settings stored in the project file; validated on creation and by `prepare`."""
-
-    mode: str = "standardise"  # "none" | "scale" | "mean_subtract" | "standardise"
-    flip: bool = False         # random horizontal flip (augmentation, train only)
-    crop_padding: int = 0      # random crop after zero padding P (augmentation, train only)
-    val_fraction: float = 0.1
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        self.validate()
-
-    def validate(self) -> None:
-        if self.mode not in PREPROCESSING_MODES:
-            raise DataError(
-                f"Unknown preprocessing mode {self.mode!r}; use one of "
-                f"{', '.join(PREPROCESSING_MODES)}."
-            )
-        if not isinstance(self.flip, bool):
-            raise DataError(f"flip must be true or false, not {self.flip!r}.")
-        if (not isinstance(self.crop_padding, int) or isinstance(self.crop_padding, bool)
-                or not 0 <= self.crop_padding <= MAX_CROP_PADDING):
-            raise DataError(
-                f"crop_padding must be a whole number from 0 to {MAX_CROP_PADDING}, not "
-                f"{self.crop_padding!r}."
-            )
-        if (not isinstance(self.val_fraction, int | float) or isinstance(self.val_fraction, bool)
-                or not 0.0 <= self.val_fraction < 1.0):
-            raise DataError(
-                f"val_fraction must be a number from 0 up to (not including) 1, not "
-                f"{self.val_fraction!r}; 0.1 keeps a tenth of the training images for validation."
-            )
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
-            raise DataError(f"seed must be a whole number, not {self.seed!r}.")
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: Any) -> Preprocessing:
-        """Missing keys take their defaults, so older project files still open."""
-        if not isinstance(d, dict):
-            raise DataError(f"Preprocessing settings must be a dictionary, got {d!r}.")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise DataError(
-                f"Unknown preprocessing settings {unknown}; expected only {sorted(known)}."
-            )
-        return cls(**d)
 
 
 def to_tensor(x: np.ndarray, prep: Preprocessing, stats: ChannelStats) -> torch.Tensor:
@@ -152,6 +96,13 @@ class PreparedData:
     y_test: torch.Tensor
     stats: ChannelStats
     class_names: list[str]
+
+
+def training_stats(ds: ArrayDataset, prep: Preprocessing) -> ChannelStats:
+    """The statistics `prepare` normalises with: those of the training part of the split
+    (inspection preprocesses a new image with exactly these)."""
+    train_idx, _ = split_train_val(len(ds.x_train), prep.val_fraction, prep.seed)
+    return compute_stats(ds.x_train[train_idx])
 
 
 def prepare(ds: ArrayDataset, prep: Preprocessing) -> PreparedData:

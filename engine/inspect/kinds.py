@@ -13,6 +13,9 @@ PROBES: dict[str, str] = {
     "feature_maps": "engine.inspect.probes:probe_feature_maps",
     "grad_norms": "engine.inspect.probes:probe_grad_norms",
     "weights": "engine.inspect.probes:probe_weights",
+    "gradient_flow": "engine.inspect.diagnostics:probe_gradient_flow",
+    "histograms": "engine.inspect.diagnostics:probe_histograms",
+    "state": "engine.inspect.diagnostics:probe_state",
 }
 
 PROBE_KINDS: tuple[str, ...] = tuple(PROBES)

@@ -24,7 +24,9 @@ class ProbeError(ValueError):
 
 
 def default_node_ids(model: nn.Module) -> list[str]:
-    return [name for name, _ in model.named_children()]
+    from engine.model import node_id_of
+
+    return [node_id_of(name) for name, _ in model.named_children()]
 
 
 def owner_node_id(param_name: str, node_ids: Collection[str]) -> str:
@@ -42,8 +44,10 @@ def owner_node_id(param_name: str, node_ids: Collection[str]) -> str:
 
 
 def _submodule(model: nn.Module, node_id: str) -> nn.Module:
+    from engine.model import module_name
+
     try:
-        return model.get_submodule(node_id)
+        return model.get_submodule(module_name(node_id))
     except AttributeError:
         known = ", ".join(default_node_ids(model)) or "none"
         raise ProbeError(f"The model has no node {node_id!r}; its nodes are: {known}.") from None
@@ -60,9 +64,13 @@ def _model_device(model: nn.Module) -> torch.device:
 
 
 def resolve_sample(
-    sample: Tensor | int, x_val: Tensor | None = None, x_train: Tensor | None = None
+    sample: Tensor | np.ndarray | int, x_val: Tensor | None = None, x_train: Tensor | None = None
 ) -> Tensor:
-    """A (1, C, H, W) batch from a tensor or an index into x_val (else x_train)."""
+    """A (1, C, H, W) batch from a tensor, a numpy array (an already preprocessed sample,
+    as the GUI sends it: plain data that crosses a thread or process) or an index into
+    x_val (else x_train)."""
+    if isinstance(sample, np.ndarray):
+        sample = torch.from_numpy(np.ascontiguousarray(sample, dtype=np.float32))
     if isinstance(sample, Tensor):
         # A single (C, H, W) image gets a batch axis; compare with the data's rank, since
         # a (1, 28, 28) image and a (1, 784) batch both start with 1.
@@ -119,12 +127,16 @@ def feature_maps(
 def grad_norms(model: nn.Module, node_ids: Collection[str] | None = None) -> dict[str, float]:
     """L2 norm of each node's gradients from the last backward pass (nodes without grads
     are left out, e.g. before the first step)."""
+    from engine.model import module_name, node_id_of
+
     ids = set(node_ids) if node_ids is not None else set(default_node_ids(model))
+    names_in_model = {module_name(i) for i in ids}  # parameter names use the module names
     squares: dict[str, list[Tensor]] = {}
     for name, param in model.named_parameters():
         if param.grad is not None:
             norm = torch.linalg.vector_norm(param.grad.detach().float())
-            squares.setdefault(owner_node_id(name, ids), []).append(norm.square())
+            owner = node_id_of(owner_node_id(name, names_in_model))
+            squares.setdefault(owner, []).append(norm.square())
     # One stack and one .tolist() per call: a single device sync however many nodes.
     names = list(squares)
     if not names:

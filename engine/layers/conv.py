@@ -14,6 +14,7 @@ from engine.layers.spec import (
     Params,
     Shape,
     ShapeError,
+    Window,
     fmt_int,
     fmt_pair,
     fmt_shape,
@@ -134,6 +135,22 @@ def _conv_receptive(p: Params) -> tuple[tuple[int, int], tuple[int, int]]:
     return ((d[0] * (k[0] - 1) + 1, s[0]), (d[1] * (k[1] - 1) + 1, s[1]))
 
 
+def _conv_window(p: Params) -> tuple[Window, Window]:
+    # PyTorch pads 'same' with total // 2 before the first pixel (the rest after), which
+    # is exactly resolve_padding's value.
+    k, s, d = p["kernel"], p["stride"], p["dilation"]
+    pad = resolve_padding(p)
+    return ((k[0], s[0], pad[0], d[0]), (k[1], s[1], pad[1], d[1]))
+
+
+def _conv_state(inputs: list[Shape], p: Params) -> dict[str, Shape]:
+    k, out_c = p["kernel"], p["out_channels"]
+    shapes: dict[str, Shape] = {"weight": (out_c, inputs[0][0] // p["groups"], k[0], k[1])}
+    if p["bias"]:
+        shapes["bias"] = (out_c,)
+    return shapes
+
+
 CONV2D = LayerSpec(
     type_id="conv2d",
     title="Conv2d",
@@ -156,9 +173,15 @@ CONV2D = LayerSpec(
     count_params=_conv_params,
     count_macs=_conv_macs,
     receptive=_conv_receptive,
+    window=_conv_window,
+    weight_layout="conv",
+    state_shapes=_conv_state,
     torch_module=_conv_torch,
     key_params=_conv_key,
     id_prefix="conv",
+    glyph="conv",
     warnings=_conv_warnings,
     lab="conv",
+    onnx_ops=("Conv",),
+    onnx_import="engine.importers.convert:conv2d",
 )

@@ -33,8 +33,14 @@ FLATTEN = LayerSpec(
     params=(),
     output_shape=_flatten_shape,
     explain=_flatten_explain,
+    window=lambda p: None,
     torch_module=lambda i, p: ("torch.nn.Flatten", {}),
     id_prefix="flatten",
+    glyph="flatten",
+    # Exporters write a flatten as Flatten, or as Reshape to (batch, -1) whose target
+    # shape is often computed by a Shape -> Gather -> Unsqueeze -> Concat chain.
+    onnx_ops=("Flatten", "Reshape"),
+    onnx_import="engine.importers.convert:flatten",
 )
 
 
@@ -77,10 +83,18 @@ LINEAR = LayerSpec(
     count_params=_linear_params,
     count_macs=lambda i, o, p: i[0][0] * p["units"],
     receptive=lambda p: None,
+    window=lambda p: None,
+    weight_layout="dense",
+    state_shapes=lambda i, p: ({"weight": (p["units"], i[0][0]), "bias": (p["units"],)}
+                               if p["bias"] else {"weight": (p["units"], i[0][0])}),
     torch_module=lambda i, p: (
         "torch.nn.Linear", {"in_features": i[0][0], "out_features": p["units"], "bias": p["bias"]}
     ),
     key_params=lambda p: f"{p['units']} units",
     id_prefix="fc",
+    class_param="units",
+    glyph="linear",
     lab="linear",
+    onnx_ops=("Gemm", "MatMul"),
+    onnx_import="engine.importers.convert:linear",
 )

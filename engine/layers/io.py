@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from engine.layers.spec import CHOICE, INT, LayerSpec, Param, Params, Shape, ShapeError, fmt_shape
+from engine.layers.spec import (
+    CHOICE,
+    INT,
+    ROLE_INPUT,
+    ROLE_OUTPUT,
+    LayerSpec,
+    Param,
+    Params,
+    Shape,
+    ShapeError,
+    fmt_shape,
+)
 
 
 def input_shape(p: Params) -> Shape:
     if p["layout"] == "vector":
         return (p["features"],)
     return (p["channels"], p["height"], p["width"])
+
+
+def params_for_shape(shape: Shape) -> dict[str, object]:
+    """The Input params that make it produce `shape` (an image C x H x W or a vector)."""
+    if len(shape) == 3:
+        return {"layout": "image", "channels": shape[0], "height": shape[1], "width": shape[2]}
+    return {"layout": "vector", "features": shape[0]}
 
 
 INPUT = LayerSpec(
@@ -33,6 +51,9 @@ INPUT = LayerSpec(
     inputs=0,
     key_params=lambda p: fmt_shape(input_shape(p)),
     id_prefix="input",
+    role=ROLE_INPUT,
+    shape_fix=params_for_shape,
+    glyph="input",
 )
 
 
@@ -62,7 +83,12 @@ OUTPUT = LayerSpec(
     explain=lambda i, o, p: [
         f"{p['classes']} scores, one per class; the loss applies softmax (or the hinge) itself"],
     torch_module=lambda i, p: ("torch.nn.Identity", {}),
+    # The scores pass through unchanged: exported code returns its input.
+    code_expr=lambda names: names[0],
     key_params=lambda p: f"{p['classes']} classes",
     has_output=False,
     id_prefix="output",
+    role=ROLE_OUTPUT,
+    class_param="classes",
+    glyph="output",
 )

@@ -49,8 +49,12 @@ ADD = LayerSpec(
         f"element-wise sum of {len(i)} inputs, each {fmt_shape(o)}; no parameters"],
     count_macs=lambda i, o, p: numel(o) * (len(i) - 1),
     torch_module=lambda i, p: ("engine.layers.modules.Add", {}),
+    code_expr=lambda names: " + ".join(names),
     inputs="inputs",
     id_prefix="add",
+    glyph="add",
+    onnx_ops=("Add", "Sum"),
+    onnx_import="engine.importers.convert:add",
 )
 
 CONCAT = LayerSpec(
@@ -63,6 +67,10 @@ CONCAT = LayerSpec(
     explain=lambda i, o, p: [
         " + ".join(str(s[0]) for s in i) + f" = {o[0]} channels; no parameters"],
     torch_module=lambda i, p: ("engine.layers.modules.Concat", {}),
+    code_expr=lambda names: f"torch.cat([{', '.join(names)}], dim=1)",
     inputs="inputs",
     id_prefix="concat",
+    glyph="concat",
+    onnx_ops=("Concat",),
+    onnx_import="engine.importers.convert:concat",
 )

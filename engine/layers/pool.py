@@ -12,6 +12,7 @@ from engine.layers.spec import (
     Params,
     Shape,
     ShapeError,
+    Window,
     fmt_int,
     fmt_pair,
 )
@@ -93,6 +94,11 @@ def _pool_receptive(p: Params) -> tuple[tuple[int, int], tuple[int, int]]:
     return ((k[0], s[0]), (k[1], s[1]))
 
 
+def _pool_window(p: Params) -> tuple[Window, Window]:
+    k, s, pad = p["kernel"], p["stride"], p["padding"]
+    return ((k[0], s[0], pad[0], 1), (k[1], s[1], pad[1], 1))
+
+
 def _pool_params() -> tuple[Param, ...]:
     return (
         Param("kernel", PAIR, 2, "Window size", "Height x width of each pooling window.", 1, 64),
@@ -110,8 +116,8 @@ def _avg_macs(inputs: list[Shape], out: Shape, p: Params) -> int:
     return out[0] * out[1] * out[2] * k[0] * k[1]
 
 
-def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None,  # noqa: ANN001
-                 lab: str = "") -> LayerSpec:
+def _window_pool(title: str, op: str, summary: str, id_prefix: str, onnx_op: str,
+                 macs=None, lab: str = "") -> LayerSpec:  # noqa: ANN001
     """Max and average pooling share everything but the operation and its cost."""
     return LayerSpec(
         type_id=title.lower(),
@@ -123,20 +129,24 @@ def _window_pool(title: str, op: str, summary: str, id_prefix: str, macs=None,  
         explain=_pool_explain_for(title, op),
         count_macs=macs or (lambda i, o, p: 0),
         receptive=_pool_receptive,
+        window=_pool_window,
         torch_module=_pool_torch_for(f"torch.nn.{title}"),
         key_params=_pool_key,
         id_prefix=id_prefix,
+        glyph=title.lower().removesuffix("2d"),
         warnings=_pool_warnings_for(title),
         lab=lab,
+        onnx_ops=(onnx_op,),
+        onnx_import=f"engine.importers.convert:{title.lower()}",
     )
 
 
 MAXPOOL2D = _window_pool("MaxPool2d", "maximum",
                          "Keeps the largest value in each window, shrinking height and width.", "pool",
-                         lab="max_pool")
+                         "MaxPool", lab="max_pool")
 AVGPOOL2D = _window_pool("AvgPool2d", "average",
                          "Replaces each window by its average, shrinking height and width.", "avgpool",
-                         macs=_avg_macs, lab="avg_pool")
+                         "AveragePool", macs=_avg_macs, lab="avg_pool")
 
 
 def _adaptive_shape(name: str, inputs: list[Shape], p: Params) -> Shape:
@@ -170,7 +180,12 @@ ADAPTIVE_AVGPOOL2D = LayerSpec(
     explain=_adaptive_explain,
     count_macs=_adaptive_macs,
     receptive=lambda p: None,
+    window=lambda p: None,
     torch_module=lambda i, p: ("torch.nn.AdaptiveAvgPool2d", {"output_size": tuple(p["output_size"])}),
     key_params=lambda p: "global" if p["output_size"] == (1, 1) else fmt_pair(p["output_size"]),
     id_prefix="gap",
+    glyph="gap",
+    # Exporters write global average pooling as GlobalAveragePool or as ReduceMean over H, W.
+    onnx_ops=("GlobalAveragePool", "ReduceMean"),
+    onnx_import="engine.importers.convert:global_avgpool",
 )

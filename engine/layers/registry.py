@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from engine.layers.activation import GELU, LEAKY_RELU, RELU, SIGMOID, SOFTMAX, TANH
+from engine.layers.activation import (
+    GELU,
+    LEAKY_RELU,
+    LOG_SOFTMAX,
+    RELU,
+    SIGMOID,
+    SOFTMAX,
+    TANH,
+)
 from engine.layers.conv import CONV2D
 from engine.layers.dense import FLATTEN, LINEAR
 from engine.layers.io import INPUT, OUTPUT
@@ -16,7 +24,7 @@ _ALL = (
     CONV2D,
     MAXPOOL2D, AVGPOOL2D, ADAPTIVE_AVGPOOL2D,
     FLATTEN, LINEAR,
-    RELU, LEAKY_RELU, SIGMOID, TANH, GELU, SOFTMAX,
+    RELU, LEAKY_RELU, SIGMOID, TANH, GELU, SOFTMAX, LOG_SOFTMAX,
     DROPOUT, DROPOUT2D,
     BATCHNORM2D, BATCHNORM1D,
     ADD, CONCAT,

@@ -6,6 +6,7 @@ from engine.layers.activation import same_shape
 from engine.layers.spec import (
     BOOL,
     FLOAT,
+    SCORE_TRANSPARENT,
     LayerSpec,
     Param,
     Params,
@@ -36,7 +37,11 @@ DROPOUT = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop",
+    traits=frozenset({SCORE_TRANSPARENT}),
+    glyph="dropout",
     lab="dropout",
+    onnx_ops=("Dropout",),
+    onnx_import="engine.importers.convert:dropout",
 )
 
 
@@ -66,6 +71,7 @@ DROPOUT2D = LayerSpec(
     torch_module=lambda i, p: ("torch.nn.Dropout2d", {"p": p["p"]}),
     key_params=lambda p: f"p={p['p']:g}",
     id_prefix="drop2d",
+    glyph="dropout2d",
     lab="dropout",
 )
 
@@ -84,7 +90,15 @@ def _bn_explain(inputs: list[Shape], out: Shape, p: Params) -> list[str]:
     return lines
 
 
+def _bn_state(inputs: list[Shape], p: Params) -> dict[str, Shape]:
+    c = (inputs[0][0],)
+    learned = {"weight": c, "bias": c} if p["affine"] else {}
+    return {**learned, "running_mean": c, "running_var": c, "num_batches_tracked": ()}
+
+
 def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) -> LayerSpec:
+    # Both BatchNorm layers read BatchNormalization; the converter takes the one whose
+    # rank matches the node's input.
     return LayerSpec(
         type_id=type_id,
         title=title,
@@ -96,8 +110,12 @@ def _bn(type_id: str, title: str, rank: int, cls: str, hint: str, summary: str) 
         explain=_bn_explain,
         count_params=_bn_params,
         count_macs=lambda i, o, p: numel(o),
+        state_shapes=_bn_state,
         torch_module=lambda i, p: (cls, {"num_features": i[0][0], "affine": p["affine"]}),
         id_prefix="bn",
+        glyph="norm",
+        onnx_ops=("BatchNormalization",),
+        onnx_import=f"engine.importers.convert:{type_id}",
     )
 
 

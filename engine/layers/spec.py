@@ -13,6 +13,8 @@ from typing import Any
 
 Shape = tuple[int, ...]
 Params = Mapping[str, Any]
+# One axis of a sliding window: (kernel, stride, padding before the first pixel, dilation).
+Window = tuple[int, int, int, int]
 
 
 class ShapeError(Exception):
@@ -27,6 +29,19 @@ class ParamError(ValueError):
 # "padding" is a pair or one of the words "same" / "valid".
 INT, FLOAT, BOOL, CHOICE, PAIR, PADDING = "int", "float", "bool", "choice", "pair", "padding"
 PADDING_WORDS = ("same", "valid")
+
+# Roles: what a node is to the network as a whole. Analysis and model build ask the role,
+# never the type id (a renamed or imported layer type keeps working).
+ROLE_INPUT, ROLE_OUTPUT, ROLE_LAYER = "input", "output", "layer"
+
+# Traits: facts about a layer that checks need.
+# saturating: squashes its input into a bounded range, so its gradient fades (Sigmoid, Tanh).
+SATURATING = "saturating"
+# score_transparent: between a softmax and the Output it does not change what the values
+# mean, so checks look through it (Dropout).
+SCORE_TRANSPARENT = "score_transparent"
+# normalises_scores: turns scores into probabilities (Softmax); the loss must not get them.
+NORMALISES_SCORES = "normalises_scores"
 
 
 @dataclass(frozen=True)
@@ -138,6 +153,9 @@ class LayerSpec:
     # Dotted torch class path and kwargs; None for nodes that are not modules (Input).
     torch_module: Callable[[list[Shape], Params], tuple[str, dict[str, Any]]] | None = None
     key_params: Callable[[Params], str] = lambda p: ""
+    # How exported source code writes this layer inline, given its inputs' variable names
+    # ("a + b" for Add); None when the export calls the layer's torch module instead.
+    code_expr: Callable[[list[str]], str] | None = None
     # Number of input ports: a fixed count, or the name of an int param giving it.
     inputs: int | str = 1
     # False for the Output node: nothing may follow the class scores.
@@ -146,10 +164,51 @@ class LayerSpec:
     id_prefix: str = "node"
     # Teaching warnings that do not stop the build (e.g. a pool that floors rows away).
     warnings: Callable[[str, list[Shape], Shape, Params], list[str]] = lambda n, i, o, p: []
+    # Exact sliding-window geometry per axis, ((kernel, stride, padding_before, dilation)
+    # for H, the same for W), used to map an output pixel back to the input pixels it sees
+    # (engine.inspect.receptive). None when every output sees the whole input (Linear,
+    # Flatten, adaptive pooling); element-wise layers and joins are 1x1 windows.
+    window: Callable[[Params], tuple[Window, Window] | None] = lambda p: ((1, 1, 0, 1),
+                                                                        (1, 1, 0, 1))
+    # How the layer's "weight" parameter is laid out, for filter views and saliency:
+    # "conv" (out x in/groups x kh x kw kernels), "dense" (out x in matrix) or "" (none).
+    weight_layout: str = ""
+    # The module's state_dict entry shapes ({"weight": (16, 1, 3, 3), "bias": (16,)}) from
+    # the input shapes and params, without torch: lets the editor tell which trained
+    # weights still fit after an edit. Empty for layers without parameters or buffers.
+    state_shapes: Callable[[list[Shape], Params], dict[str, Shape]] = lambda i, p: {}
     # Which Learn-lab stepper teaches this layer on a real sample: "conv", "max_pool",
     # "avg_pool", "activation", "dropout", "linear" ('' for none).
     lab: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # What the node is to the network: ROLE_INPUT (data enters; built as the forward's
+    # argument, not a module), ROLE_OUTPUT (marks the class scores) or ROLE_LAYER.
+    role: str = ROLE_LAYER
+    # Trait names from the constants above (SATURATING, ...).
+    traits: frozenset[str] = frozenset()
+    # The int param that sets how many classes this node scores ("classes" on the Output,
+    # "units" on Linear), so a class-count fix can set it; None when it has none.
+    class_param: str | None = None
+    # For an Input: the params that make it produce a given sample shape (the one-click fix
+    # when the dataset disagrees); None for every other layer.
+    shape_fix: Callable[[Shape], dict[str, Any]] | None = None
+    # Glyph name of the palette/canvas icon (resources/icons/layer-<glyph>.svg).
+    glyph: str = "generic"
+    # ONNX import: the op types this layer is read from, and the converter that turns one
+    # such node into this layer's params and weights, as "module:function" so the registry
+    # stays free of onnx. The converter returns None when the node is not this layer (e.g.
+    # BatchNormalization on a vector is BatchNorm1d's, not BatchNorm2d's).
+    onnx_ops: tuple[str, ...] = ()
+    onnx_import: str = ""
+
+    def has_trait(self, trait: str) -> bool:
+        return trait in self.traits
+
+    @property
+    def outputs_probabilities(self) -> bool:
+        """The output already is a probability distribution (Softmax), so a prediction
+        must not apply softmax a second time."""
+        return NORMALISES_SCORES in self.traits
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -158,7 +217,13 @@ class LayerSpec:
         raise KeyError(name)
 
     def defaults(self) -> dict[str, Any]:
-        return {p.name: p.coerce(p.default) for p in self.params}
+        # Coerced once per spec and copied: reading a 20,000-node file asks 20,000 times.
+        # (Stored values are immutable: numbers, strings, tuples.)
+        cached = self.__dict__.get("_defaults")
+        if cached is None:
+            cached = {p.name: p.coerce(p.default) for p in self.params}
+            object.__setattr__(self, "_defaults", cached)
+        return dict(cached)
 
     def port_count(self, params: Params) -> int:
         if isinstance(self.inputs, int):

@@ -11,7 +11,10 @@ the first batch); `epoch` is 1-based (1 is the first epoch).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +75,17 @@ class Finished:
     reason: str  # "completed" | "stopped"
     step: int
     metrics: dict[str, Any] = field(default_factory=dict)
+    # The trained weights (engine.model.model_weights: numpy copies), so they outlive the run.
+    weights: dict[str, np.ndarray] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Failed:
     message: str
     step: int  # the last step whose weights were kept
+    # Those last good weights when the loop knows them to be intact (a non-finite loss is
+    # caught before the update); None after other failures.
+    weights: dict[str, np.ndarray] | None = None
 
 
 Event = Started | BatchEnd | EpochEnd | Paused | Resumed | ProbeResult | Finished | Failed

@@ -20,6 +20,7 @@ import torch
 from torch import Tensor, nn
 
 from engine.inspect.probes import ProbeError, run_probe
+from engine.model import model_weights
 from engine.training.checkpoint import Checkpoint, save_checkpoint
 from engine.training.checks import (
     check_data,
@@ -217,7 +218,7 @@ class Trainer:
                     message = non_finite_message(
                         loss, self._step, epoch, lr, weights_finite(self._model)
                     )
-                    yield Failed(message, self._step)
+                    yield Failed(message, self._step, model_weights(self._model))
                     return
                 step_rate = count / max(now - prev_time, 1e-9)
                 rate = step_rate if rate == 0.0 else rate + RATE_SMOOTHING * (step_rate - rate)
@@ -325,7 +326,7 @@ class Trainer:
         metrics = self._history.last_metrics()
         metrics["steps"] = self._step
         metrics["elapsed_s"] = self._elapsed_s
-        yield Finished(reason, self._step, metrics)
+        yield Finished(reason, self._step, metrics, model_weights(self._model))
 
     # -- evaluation ----------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from engine.project import Project
 from engine.training.checkpoint import Checkpoint
 from engine.training.control import TrainControl
 from engine.training.loop import Trainer
-from engine.training.settings import TrainError, TrainSettings
+from engine.training.settings import SETTINGS_PREFIX, TrainError, TrainSettings, settings_for
 
 
 class SessionError(Exception):
@@ -60,14 +60,10 @@ def preprocessing(project: Project) -> Preprocessing:
 
 
 def train_settings(project: Project, overrides: dict[str, Any] | None = None) -> TrainSettings:
-    record = dict(project.training or {})
-    record.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
-        settings = TrainSettings.from_dict(record)
-        settings.validate()
+        return settings_for(project.training, overrides)
     except (TrainError, ValueError) as exc:
-        raise SessionError(f"Training settings: {exc}") from None
-    return settings
+        raise SessionError(f"{SETTINGS_PREFIX}{exc}") from None
 
 
 def load_project_data(project: Project) -> ArrayDataset:

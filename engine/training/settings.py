@@ -20,6 +20,10 @@ DEVICES = ("cpu", "cuda")
 MAX_SEED = 2**32 - 1
 
 
+# Every message about unusable training settings starts so, in the editor and the CLI.
+SETTINGS_PREFIX = "Training settings: "
+
+
 class TrainError(Exception):
     """A training problem explained in one sentence the user can act on."""
 
@@ -33,8 +37,19 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _short(value: Any) -> str:
+    """repr() cut to a readable length: a file may hold a 4,000-digit number."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _is_number(value: Any) -> bool:
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    if not (_is_int(value) or isinstance(value, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int with hundreds of digits is no learning rate
+        return False
 
 
 @dataclass
@@ -76,7 +91,10 @@ class TrainSettings:
         for name, value in values.items():
             # JSON writes 1.0 as 1; keep float fields floats so to_dict round-trips exactly.
             if known[name].type == "float" and _is_int(value):
-                values[name] = float(value)
+                try:
+                    values[name] = float(value)
+                except OverflowError:
+                    pass  # a number too large for a float: validate() says so below
         settings = cls(**values)
         settings.validate()
         return settings
@@ -89,21 +107,21 @@ class TrainSettings:
         _check_choice("device", self.device, DEVICES)
         if not _is_number(self.lr) or self.lr <= 0:
             raise SettingsError(
-                f"Setting 'lr' (learning rate) must be a number greater than 0, got {self.lr!r}."
+                f"Setting 'lr' (learning rate) must be a number greater than 0, got {_short(self.lr)}."
             )
         if not _is_number(self.momentum) or not 0 <= self.momentum < 1:
             raise SettingsError(
                 f"Setting 'momentum' must be a number from 0 up to (not including) 1, "
-                f"got {self.momentum!r}."
+                f"got {_short(self.momentum)}."
             )
         if not _is_number(self.l2) or self.l2 < 0:
             raise SettingsError(
-                f"Setting 'l2' (penalty strength) must be a number of 0 or more, got {self.l2!r}."
+                f"Setting 'l2' (penalty strength) must be a number of 0 or more, got {_short(self.l2)}."
             )
         if not _is_number(self.gamma) or self.gamma <= 0:
             raise SettingsError(
                 f"Setting 'gamma' (step schedule factor) must be a number greater than 0, "
-                f"got {self.gamma!r}."
+                f"got {_short(self.gamma)}."
             )
         _check_int("step_size", self.step_size, minimum=1)
         _check_int("batch_size", self.batch_size, minimum=1)
@@ -116,7 +134,7 @@ def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise SettingsError(
             f"Setting {name!r} must be one of {', '.join(repr(a) for a in allowed)}, "
-            f"got {value!r}."
+            f"got {_short(value)}."
         )
 
 
@@ -127,5 +145,16 @@ def _check_int(
     if not in_range:
         bound = f"from {minimum} to {maximum}" if maximum is not None else f"of {minimum} or more"
         raise SettingsError(
-            f"Setting {name!r} must be a whole number {bound}{note}, got {value!r}."
+            f"Setting {name!r} must be a whole number {bound}{note}, got {_short(value)}."
         )
+
+
+def settings_for(training: dict[str, Any] | None,
+                 overrides: dict[str, Any] | None = None) -> TrainSettings:
+    """The validated settings of a project's training record with `overrides` (None values
+    ignored) applied; TrainError/ValueError with one sentence when they cannot train."""
+    record = dict(training or {})
+    record.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    settings = TrainSettings.from_dict(record)
+    settings.validate()
+    return settings

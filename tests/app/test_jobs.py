@@ -21,7 +21,7 @@ def test_job_runs_off_the_main_thread_and_reports(qtbot) -> None:
     runner = JobRunner()
     seen: list[tuple[float, str]] = []
     runner.progress.connect(lambda _id, f, t: seen.append((f, t)))
-    with qtbot.waitSignal(runner.finished, timeout=5000) as blocker:
+    with qtbot.waitSignal(runner.finished, timeout=30_000) as blocker:
         job = runner.submit("tests.app.test_jobs:_thread_name")
     assert blocker.args[0] == job
     assert blocker.args[1] == "netcanvas-jobs"
@@ -31,7 +31,7 @@ def test_job_runs_off_the_main_thread_and_reports(qtbot) -> None:
 
 def test_user_error_is_the_sentence(qtbot) -> None:
     runner = JobRunner()
-    with qtbot.waitSignal(runner.failed, timeout=5000) as blocker:
+    with qtbot.waitSignal(runner.failed, timeout=30_000) as blocker:
         runner.submit("tests.app.test_jobs:_fails")
     assert blocker.args[1].startswith("The sample index 99")
 
@@ -42,7 +42,7 @@ def test_cancelled_job_reports_nothing(qtbot) -> None:
     runner.finished.connect(lambda i, r: got.append(r))
     job = runner.submit("tests.app.test_jobs:_thread_name")
     runner.cancel(job)
-    assert runner.wait(5)
+    assert runner.wait(30)
     assert got == []
 
 

@@ -20,7 +20,7 @@ from engine.project import Project
 from tests.app.test_training_controller import tiny_dataset, tiny_graph, write_tiny_npz
 from widgets.train_settings_panel import TrainSettingsPanel
 
-WAIT_MS = 30_000
+WAIT_MS = 120_000  # a cold engine worker imports torch first; only reached when broken
 
 
 def tiny_project(npz: Path, epochs: int = 2, **training: object) -> Project:
@@ -83,7 +83,7 @@ def test_train_shows_progress_and_fills_the_plots(qtbot, window: MainWindow) -> 
     assert b.progress.status_text().startswith("Finished: val acc ")
     assert texts and texts[0].startswith("Epoch 1/2 · step ")
     assert "samples/s · ETA " in texts[0]
-    total = b.controller.trainer.step
+    total = b.controller.step
     qtbot.waitUntil(lambda: curve_length(b.plots.loss_raw) == total, timeout=5000)
     assert curve_length(b.plots.val_acc) == 2 and curve_length(b.plots.lr_curve) == total
     assert b.progress.bar.value() == b.progress.bar.maximum()
@@ -187,7 +187,7 @@ def test_closing_the_window_mid_run_stops_cleanly(qtbot, window: MainWindow) -> 
     assert not b.controller.is_running and not _LIVE  # joined before close() returned
 
 
-def test_auto_threads_leave_a_core_for_the_window(window: MainWindow) -> None:
+def test_auto_threads_are_the_command_lines_default(window: MainWindow) -> None:
     b = binding(window)
     assert b._overrides() == {}  # the tiny project asks for 1 thread itself
     window.doc.set_project_records(training=dict(window.doc.project.training, threads=0))

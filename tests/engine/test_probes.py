@@ -105,6 +105,17 @@ def test_resolve_sample_from_index_or_tensor() -> None:
         resolve_sample(3, x_val, x_train)
 
 
+def test_feature_maps_probe_takes_a_preprocessed_numpy_sample() -> None:
+    """The GUI sends the sample it shows as plain numpy (it never holds a tensor)."""
+    model = conv_net()
+    x, _ = images(3)
+    from_numpy = run_probe(model, "feature_maps", {"sample": x[2].numpy()}, x_val=x)
+    from_index = run_probe(model, "feature_maps", {"sample": 2}, x_val=x)
+    assert from_numpy.keys() == from_index.keys()
+    for node_id, array in from_index.items():
+        np.testing.assert_array_equal(from_numpy[node_id], array)
+
+
 def test_run_probe_dispatch_and_argument_errors() -> None:
     model = conv_net()
     x, _ = images(2)

@@ -13,7 +13,16 @@ from functools import cache
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from engine.layers import get_spec
@@ -39,6 +48,7 @@ from widgets.canvas.constants import (
     mix,
     with_alpha,
 )
+from widgets.canvas.thumbnail import ThumbnailItem, update_thumbnail
 
 IN, OUT = "in", "out"
 _W, _H = NODE_WIDTH, NODE_HEIGHT
@@ -97,6 +107,7 @@ class NodeItem(QGraphicsItem):
         self._summary = ""
         self._hover_port: tuple[str, int] | None = None
         self._highlight: tuple[str, int, bool] | None = None
+        self._thumbnail: ThumbnailItem | None = None
         self.setZValue(Z_NODE)
         if ghost:
             self.setOpacity(0.6)
@@ -138,6 +149,15 @@ class NodeItem(QGraphicsItem):
         self._error_line = self._short_error() if error else ""
         self.update()
         return True
+
+    def set_thumbnail(self, image: QImage | None) -> None:
+        """An activation strip beside the card, drawn by a child item so that refreshing it
+        never re-renders the cached card (widgets/canvas/thumbnail.py); None removes it."""
+        self._thumbnail = update_thumbnail(self, self._thumbnail, image)
+
+    @property
+    def thumbnail(self) -> QImage | None:
+        return self._thumbnail.image if self._thumbnail is not None else None
 
     def set_colours(self, colours: Colours) -> None:
         self._colours = colours

@@ -33,9 +33,9 @@ from widgets.train_settings_panel import TrainSettingsPanel
 
 if TYPE_CHECKING:
     from app.document import Document
-    from widgets.train_plots import TrainPlots
+    from widgets.plots.training import TrainPlots
 
-PLOTS_MODULE = "widgets.train_plots"
+PLOTS_MODULE = "widgets.plots.training"
 # After the window's first paint, so neither the start-up time nor its first frames pay.
 WARM_UP_DELAY_MS = 1500
 DOCK_HEIGHT = 290
@@ -49,12 +49,17 @@ DatasetProvider = Callable[[], Any]
 
 
 def editor_threads() -> int:
-    """Training threads for "Auto" in the editor: every usable core but one."""
+    """Training threads for "Auto" in the editor: what `netcanvas train` uses by default
+    (PyTorch's own: every usable core, or OMP_NUM_THREADS). Training runs in the engine
+    worker process, so its threads no longer fight the GUI thread for the GIL; see
+    docs/architecture.md, "Where torch runs", for the measurements."""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 2
-    return max(1, cores - 1)
+        return os.cpu_count() or 1
 
 
 def network_signature(graph: Graph) -> tuple[Any, ...]:
@@ -86,6 +91,7 @@ class TrainingBinding(QObject):
         self.plots: TrainPlots | None = None
         self._pending_plot_calls: list[tuple[str, tuple[Any, ...]]] = []
         self._run_signature: tuple[Any, ...] | None = None
+        self._run_graph: Graph | None = None  # the graph the current run trains
         self._run_data: dict[str, Any] | None = None
         self._build_docks()
         self._wire_actions()
@@ -131,9 +137,15 @@ class TrainingBinding(QObject):
         self.settings_action.setStatusTip("Optimizer, learning rate, L2 penalty, loss, epochs…")
         self.settings_action.triggered.connect(self.show_settings)
         actions["train_settings"] = self.settings_action
+        self.clear_plots_action = QAction("C&lear Plots", self.window)
+        self.clear_plots_action.setObjectName("action_clear_plots")
+        self.clear_plots_action.setStatusTip("Remove the last run's curves from the training plots")
+        self.clear_plots_action.triggered.connect(self.clear_plots)
+        actions["clear_plots"] = self.clear_plots_action
         menu = self.window.menus["train"]
         menu.addSeparator()
         menu.addAction(self.settings_action)
+        menu.addAction(self.clear_plots_action)
 
     def _connect(self) -> None:
         c, doc = self.controller, self.doc
@@ -168,6 +180,7 @@ class TrainingBinding(QObject):
             self.plot_placeholder.setText("Loading the plots…")
             self.warm_up()
         self._run_signature = network_signature(self.doc.graph)
+        self._run_graph = self.doc.graph.copy()  # what the weights will belong to
         self._run_data = dict(self.doc.project.data or {})
         self.progress.set_stale(False)
         self.progress.show_preparing()
@@ -176,10 +189,8 @@ class TrainingBinding(QObject):
         self.dock.raise_()
 
     def _overrides(self) -> dict[str, Any]:
-        """"Auto" threads (0) in the editor means one per core less one, for the window.
-        PyTorch's default takes every core, and its OpenMP threads then spin against the
-        GUI thread: measured on 2 cores with the window open, 10-20x slower steps and
-        30-50 ms GUI stalls; with one core left free, full speed for that thread count."""
+        """"Auto" threads (0) in the editor: the command line's default, spelled out so the
+        worker (which may have run with other settings) uses exactly that."""
         if (self.doc.project.training or {}).get("threads", 0):
             return {}
         return {"threads": editor_threads()}
@@ -205,6 +216,11 @@ class TrainingBinding(QObject):
 
     def stop(self) -> None:
         self.controller.stop()
+
+    def clear_plots(self) -> None:
+        """Forget the last run's curves: the plots show their empty state again."""
+        if self.plots is not None and not self.controller.is_running:
+            self.plots.clear()
 
     def show_settings(self) -> None:
         self.settings_dock.show()
@@ -281,6 +297,8 @@ class TrainingBinding(QObject):
         if self._pending_plot_calls:  # the warm-up never finished: show the run anyway
             self.ensure_plots()
         self.progress.show_finished(finished)
+        if finished.weights is not None and self._run_graph is not None:  # kept, and saved
+            self.doc.set_weights(finished.weights, "training", trained_on=self._run_graph)
         self._message(self.progress.status_text())
         self._check_stale()
 
@@ -331,6 +349,7 @@ class TrainingBinding(QObject):
         self.pause_action.setIcon(icon("train" if paused else "pause", is_dark()))
         self._set_tip(self.pause_action, "Resume training" if paused else "Pause training")
         self.stop_action.setEnabled(c.is_running and c.state != STOPPING)
+        self.clear_plots_action.setEnabled(not c.is_running)
 
     @staticmethod
     def _set_tip(action: QAction, tip: str) -> None:

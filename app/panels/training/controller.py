@@ -1,23 +1,25 @@
-"""Training on a worker thread, forwarded to the GUI as throttled main-thread signals.
+"""Training in the engine worker process, forwarded to the GUI as main-thread signals.
 
-`start()` snapshots the project on the main thread; a `_RunThread` then does everything
-slow (importing torch, loading the data, building the model) and iterates Trainer.run().
-BatchEnd events are gathered and emitted at most ~8 times a second: each delivery and
-each redraw it triggers takes the GIL from the training loop (STACK-FACTS, "Qt and threads").
+`start()` snapshots the project (its file text) on the main thread and sends it to the
+engine worker (app/engine_process.py), which loads the data, builds the model and runs the
+Trainer in its own process; the GUI process never imports torch. The worker batches
+BatchEnd events (at most ~8 deliveries a second) and sends every engine event as the same
+plain dataclass the Trainer yields, so event types added later arrive as `engineEvent`.
 
-Thread rules kept here (each one was measured to crash, hang or misroute):
-- the worker's signals connect to bound methods of this main-thread QObject, queued, so
-  the slots run in the GUI thread; the worker never touches a widget;
-- a QThread is never destroyed while it runs: `_LIVE` holds every started thread until
-  the main thread has seen it end and waited for it;
-- `shutdown()` sets the stop flag and then wait()s; nothing connects `finished` to `quit`.
+If the worker dies mid-run, the run fails with one sentence and the next Train starts a
+fresh worker; the document lives in the GUI process and is never touched.
+
+`run_trainer(trainer)` keeps an in-process path for a Trainer built by the caller (a
+benchmark's own model): it iterates on a QThread here, with the same signals. Its thread
+rules (each one was measured to crash or hang): the thread's signals connect to bound
+methods of this main-thread QObject, queued; a QThread is never destroyed while it runs
+(`_LIVE` holds it until the main thread has waited for it).
 """
 
 from __future__ import annotations
 
-import copy
 import importlib
-import sys
+import itertools
 import threading
 import time
 import traceback
@@ -25,9 +27,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 
-from engine.project import Project
+from app.engine_process import EngineProcess, shared_engine
+from engine.inspect.kinds import PROBE_KINDS
+from engine.project import Project, dumps
 from engine.training.events import (
-    BatchEnd,
     EpochEnd,
     Failed,
     Finished,
@@ -36,173 +39,71 @@ from engine.training.events import (
     Resumed,
     Started,
 )
+from engine.training.settings import SETTINGS_PREFIX, TrainError, settings_for
+from engine.worker.protocol import (
+    CheckpointSaved,
+    Control,
+    ControlAck,
+    ProbeRequest,
+    RunBatches,
+    RunEnded,
+    RunEvent,
+    SaveCheckpoint,
+    TrainRequest,
+)
+from engine.worker.relay import relay_events
 
 # At most this many progress deliveries a second: smooth to the eye, cheap for the loop.
 EMIT_INTERVAL_S = 1 / 8
-# How long shutdown() waits for the worker. A step takes milliseconds; only a first run
-# still importing torch (seconds on a busy machine) comes near this.
-SHUTDOWN_WAIT_MS = 30_000
-# Imported by warm_up(): torch and the training engine, then the optimizer machinery
-# (the first optimizer imports torch._dynamo, ~0.8 s, which would otherwise land on Train).
-ENGINE_MODULES = ("torch", "engine.training.session")
+# How long shutdown() waits for the run to end before ending the worker instead. A step
+# takes milliseconds; only a run still loading a large data set comes near this.
+SHUTDOWN_WAIT_S = 10.0
 
 IDLE, PREPARING, TRAINING, PAUSED, STOPPING = "idle", "preparing", "training", "paused", "stopping"
 
-
-class _ControlRelay:
-    """The GUI thread's handle on the engine's TrainControl, which the worker creates:
-    importing engine.training.control imports torch, and that must never happen on the GUI
-    thread (a second-long freeze). Requests made before the worker has it are replayed."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._control: Any = None
-        self._paused = self._stopped = False
-
-    def attach(self, control: Any) -> None:
-        """Called by the worker with the real TrainControl."""
-        with self._lock:
-            self._control = control
-            if self._paused:
-                control.pause()
-            if self._stopped:
-                control.stop()
-
-    def pause(self) -> None:
-        with self._lock:
-            self._paused = True
-            if self._control is not None:
-                self._control.pause()
-
-    def resume(self) -> None:
-        with self._lock:
-            self._paused = False
-            if self._control is not None:
-                self._control.resume()
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopped = True
-            if self._control is not None:
-                self._control.stop()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stopped
-
-    def request_probe(self, kind: str, **kwargs: Any) -> int:
-        with self._lock:
-            if self._control is None:
-                raise RuntimeError("Probes are answered once training has started; try again "
-                                   "in a moment.")
-            return self._control.request_probe(kind, **kwargs)
+_run_ids = itertools.count(1)
+_request_ids = itertools.count(1)
+# Every run whose end the main thread has not seen yet: run id -> its controller, or the
+# QThread of an in-process run (which must not be destroyed while it runs).
+_LIVE: dict[int, Any] = {}
 
 
-# Every started worker thread with its control, until the main thread has joined it.
-_LIVE: dict[QThread, _ControlRelay] = {}
-_quit_hooked: set[int] = set()
+def crash_sentence(reason: str) -> str:
+    return (f"The training process stopped unexpectedly ({reason}); your network is unchanged. "
+            f"Press Train to start again.")
 
 
-def _stop_all_live_threads() -> None:
-    """aboutToQuit: no worker may outlive the application object (rc 134 otherwise)."""
-    for thread, control in list(_LIVE.items()):
-        control.stop()
-        thread.wait(SHUTDOWN_WAIT_MS)
-        if thread.isFinished():
-            _LIVE.pop(thread, None)
+class _LocalRun(QThread):
+    """Iterates a caller-built Trainer in this process (run_trainer). Emits only."""
 
+    message = Signal(object)  # RunBatches / RunEvent / RunEnded, like the worker's
 
-def _hook_quit() -> None:
-    app = QCoreApplication.instance()
-    if app is not None and id(app) not in _quit_hooked:
-        _quit_hooked.add(id(app))
-        app.aboutToQuit.connect(_stop_all_live_threads)
-
-
-class _RunThread(QThread):
-    """prepare_run + Trainer.run() off the GUI thread. Emits only; owns no widget."""
-
-    prepared = Signal(object)  # the Trainer, so the controller can offer checkpoints
-    batches = Signal(object)  # list[BatchEnd], a fresh list each time
-    event = Signal(object)  # every other event except Failed
-    failed = Signal(str)
-
-    def __init__(self, control: _ControlRelay, emit_interval_s: float, project: Project | None = None,
-                 dataset: Any = None, overrides: dict[str, Any] | None = None,
-                 trainer: Any = None) -> None:
+    def __init__(self, trainer: Any, run_id: int, interval_s: float) -> None:
         super().__init__()  # no parent: its lifetime is managed through _LIVE
-        self._project, self._dataset, self._overrides = project, dataset, overrides
-        self._given_trainer = trainer
-        self._control, self._interval = control, emit_interval_s
+        self._trainer, self._run_id, self._interval = trainer, run_id, interval_s
 
     def run(self) -> None:  # noqa: D102 - runs in the worker thread
         try:
-            self._train()
+            relay_events(self._trainer.run(), self._run_id, self._interval, self.message.emit)
         except Exception as exc:  # a bug must reach the user as a message, not kill the thread
             traceback.print_exc()
-            self.failed.emit(f"Training stopped because of an internal error: "
-                             f"{type(exc).__name__}: {exc}")
-
-    def _train(self) -> None:
-        trainer = self._given_trainer if self._given_trainer is not None else self._prepare()
-        if trainer is None:
-            return
-        if self._given_trainer is not None:
-            self._control.attach(trainer.control)
-        self.prepared.emit(trainer)
-        self._iterate(trainer)
-
-    def _prepare(self) -> Any:
-        """Data, model and Trainer from the project snapshot; None when it cannot start."""
-        # Imported here, in the worker: torch's import and the first optimizer's
-        # torch._dynamo import hold the GIL for long stretches.
-        from engine.training.control import TrainControl
-        from engine.training.session import SessionError, make_trainer, prepare_run
-
-        assert self._project is not None
-        control = TrainControl()
-        self._control.attach(control)
-        try:
-            setup = prepare_run(self._project, self._dataset, self._overrides)
-            if self._control.stopped:
-                self.event.emit(Finished("stopped", 0, {}))
-                return None
-            return make_trainer(setup, control)
-        except SessionError as exc:
-            self.failed.emit(str(exc))
-            return None
-
-    def _iterate(self, trainer: Any) -> None:
-        pending: list[BatchEnd] = []
-        last_emit = time.monotonic()
-        for event in trainer.run():
-            if isinstance(event, BatchEnd):
-                pending.append(event)
-                now = time.monotonic()
-                if now - last_emit >= self._interval:
-                    self.batches.emit(pending)
-                    pending, last_emit = [], now
-                continue
-            if pending:  # keep order: a batch never arrives after its epoch end or pause
-                self.batches.emit(pending)
-                pending, last_emit = [], time.monotonic()
-            if isinstance(event, Failed):
-                self.failed.emit(event.message)
-            else:
-                self.event.emit(event)
+            self.message.emit(RunEvent(self._run_id, Failed(
+                f"Training stopped because of an internal error: {type(exc).__name__}: {exc}",
+                self._trainer.step)))
+        self.message.emit(RunEnded(self._run_id))
 
 
 class _WarmUpNotifier(QObject):
-    """Reports the end of the warm-up. One per process, never deleted, so the thread can
-    always emit on it; every controller forwards it (queued to the main thread)."""
+    """Reports that the GUI-side modules (the plots) are imported. One per process, never
+    deleted, so the import thread can always emit on it."""
 
-    done = Signal(bool)  # CUDA usable
+    done = Signal()
 
 
 _warm_lock = threading.Lock()
 _warm_thread: threading.Thread | None = None
 _warm_notifier: _WarmUpNotifier | None = None
-_warm_result: bool | None = None  # set when the warm-up has finished
+_warm_done = False
 
 
 def _notifier() -> _WarmUpNotifier:
@@ -212,23 +113,19 @@ def _notifier() -> _WarmUpNotifier:
     return _warm_notifier
 
 
-def _warm_up_thread(modules: tuple[str, ...]) -> None:
-    global _warm_result
-    notifier = _notifier()
+def _import_in_background(modules: tuple[str, ...]) -> None:
+    global _warm_done
     try:
         for name in modules:
             importlib.import_module(name)
-        import torch
-
-        torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-        _warm_result = _cuda_available()
-        notifier.done.emit(_warm_result)
-    except Exception:  # a warm-up must never break the app; Train reports real errors
+    except Exception:  # a warm-up must never break the app; the first use reports errors
         traceback.print_exc()
+    _warm_done = True
+    _notifier().done.emit()
 
 
 class TrainingController(QObject):
-    """Runs one training at a time; see the module docstring for the threading rules."""
+    """Runs one training at a time; see the module docstring."""
 
     started = Signal(object)  # engine.training.events.Started
     progress = Signal(object)  # list[BatchEnd] since the previous emit, oldest first
@@ -238,24 +135,32 @@ class TrainingController(QObject):
     probeResult = Signal(object)  # ProbeResult  # noqa: N815
     finished = Signal(object)  # Finished (reason "completed" or "stopped")
     failed = Signal(str)  # one sentence for the user
-    # idle | preparing | training | paused | stopping; "idle" only once the worker thread
-    # has been joined, so is_running is already False when it arrives.
+    # idle | preparing | training | paused | stopping; "idle" only once the run has ended
+    # in the worker, so is_running is already False when it arrives.
     stateChanged = Signal(str)  # noqa: N815
     warmedUp = Signal(bool)  # warm_up() finished; True when a CUDA device is usable  # noqa: N815
-    # Every engine event of a type not listed above (new kinds added by later features).
+    # Every engine event of a type not listed above (new kinds added by later features),
+    # and CheckpointSaved answers to save_checkpoint().
     engineEvent = Signal(object)  # noqa: N815
 
-    def __init__(self, parent: QObject | None = None,
-                 emit_interval_s: float = EMIT_INTERVAL_S) -> None:
+    def __init__(self, parent: QObject | None = None, emit_interval_s: float = EMIT_INTERVAL_S,
+                 engine: EngineProcess | None = None) -> None:
         super().__init__(parent)
         self._interval = emit_interval_s
-        self._thread: _RunThread | None = None
-        self._control: _ControlRelay | None = None
-        self._state = IDLE
+        self._engine = engine if engine is not None else shared_engine()
+        self._run_id: int | None = None
+        self._local: _LocalRun | None = None
         self._trainer: Any = None
-        queued = Qt.ConnectionType.QueuedConnection
-        _notifier().done.connect(self.warmedUp, queued)
-        _hook_quit()
+        self._state = IDLE
+        self._stop_requested = False
+        self._step = 0
+        self._acked_step = 0
+        self._checkpoints: set[int] = set()
+        self._warm_wanted = False
+        self._engine.message.connect(self._on_message)
+        self._engine.died.connect(self._on_engine_died)
+        self._engine.ready.connect(self._report_warm)
+        _notifier().done.connect(self._report_warm, Qt.ConnectionType.QueuedConnection)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -267,14 +172,29 @@ class TrainingController(QObject):
 
     @property
     def is_running(self) -> bool:
-        """True from start() until the worker thread has ended (pauses included)."""
-        return self._thread is not None
+        """True from start() until the run has ended (pauses included)."""
+        return self._run_id is not None
+
+    @property
+    def step(self) -> int:
+        """The last step the current or last run reported (0 before its first batch)."""
+        return self._step
+
+    @property
+    def acked_step(self) -> int:
+        """The trainer's step when the latest pause/resume/stop reached it (the worker says
+        so before that request takes effect, which is within one step)."""
+        return self._acked_step
 
     @property
     def trainer(self) -> Any:
-        """The current or last run's engine Trainer (None before the model is built).
-        Its save_checkpoint() is safe to call from this thread while it runs."""
+        """The Trainer given to run_trainer() (in-process runs only). A run started with
+        start() keeps its Trainer in the worker process: use save_checkpoint()."""
         return self._trainer
+
+    @property
+    def engine(self) -> EngineProcess:
+        return self._engine
 
     def _set_state(self, state: str) -> None:
         if state != self._state:
@@ -285,96 +205,165 @@ class TrainingController(QObject):
     def start(self, project: Project, dataset: Any = None,
               overrides: dict[str, Any] | None = None) -> None:
         """Train a snapshot of `project`. `dataset` (an engine ArrayDataset) replaces the
-        project's data source when given (tests, a data panel that already has it loaded)."""
-        # Snapshot now, on the main thread: later edits must not reach the worker.
-        snapshot = Project(project.graph.copy(), project.name, project.description,
-                           copy.deepcopy(project.data), copy.deepcopy(project.training))
-        self._launch(project=snapshot, dataset=dataset,
-                     overrides=dict(overrides) if overrides else None)
+        project's data source when given (tests, a data panel that already has it loaded);
+        it is sent to the worker once and kept there for later runs."""
+        self._check_idle()
+        try:  # torch-free, so a bad setting is refused at once, before the worker is asked
+            settings_for(project.training, overrides)
+        except (TrainError, ValueError) as exc:
+            self.failed.emit(f"{SETTINGS_PREFIX}{exc}")
+            return
+        # Snapshot now, on the main thread: later edits must not reach the run.
+        text = dumps(project)
+        key = self._engine.share_dataset(dataset) if dataset is not None else None
+        run_id = self._begin(self)
+        self._trainer = None
+        self._engine.send(TrainRequest(run_id, text, key, dict(overrides or {}), self._interval))
 
     def run_trainer(self, trainer: Any) -> None:
-        """Iterate an already built engine Trainer on the worker, with the same signals
-        (a benchmark's own model and data, or a Trainer restored from a checkpoint)."""
-        self._launch(trainer=trainer)
-
-    def _launch(self, **job: Any) -> None:
-        if self._thread is not None:
-            raise RuntimeError("A training run is already in progress; stop it first.")
-        control = _ControlRelay()
-        thread = _RunThread(control, self._interval, **job)
-        queued = Qt.ConnectionType.QueuedConnection
-        thread.prepared.connect(self._on_prepared, queued)
-        thread.batches.connect(self._on_batches, queued)
-        thread.event.connect(self._on_event, queued)
-        thread.failed.connect(self._on_failed, queued)
-        thread.finished.connect(self._on_thread_finished, queued)
-        self._thread, self._control, self._trainer = thread, control, None
-        _LIVE[thread] = control
-        self._set_state(PREPARING)
+        """Iterate an already built engine Trainer in this process, on a QThread, with the
+        same signals (a benchmark's own model and data). The caller has imported torch."""
+        self._check_idle()
+        run_id = next(_run_ids)
+        thread = _LocalRun(trainer, run_id, self._interval)
+        thread.message.connect(self._on_message, Qt.ConnectionType.QueuedConnection)
+        self._local, self._trainer = thread, trainer
+        self._begin(thread, run_id)
         thread.start()
 
+    def _check_idle(self) -> None:
+        if self._run_id is not None:
+            raise RuntimeError("A training run is already in progress; stop it first.")
+
+    def _begin(self, owner: Any, run_id: int | None = None) -> int:
+        run_id = run_id if run_id is not None else next(_run_ids)
+        self._run_id, _LIVE[run_id] = run_id, owner
+        self._stop_requested, self._step, self._acked_step = False, 0, 0
+        self._set_state(PREPARING)
+        return run_id
+
     def pause(self) -> None:
-        if self._control is not None:
-            self._control.pause()
+        self._control("pause")
 
     def resume(self) -> None:
-        if self._control is not None:
-            self._control.resume()
+        self._control("resume")
 
     def stop(self) -> None:
         """Ask the run to end after the current step; finished("stopped") follows."""
-        if self._control is not None:
-            self._control.stop()
+        if self._run_id is not None:
+            self._stop_requested = True
+            self._control("stop")
             self._set_state(STOPPING)
 
+    def _control(self, action: str) -> None:
+        if self._run_id is None:
+            return
+        if self._local is not None:
+            getattr(self._trainer.control, action)()
+        else:
+            self._engine.send(Control(self._run_id, action))
+
     def request_probe(self, kind: str, **kwargs: Any) -> int:
-        """Queue a probe for the running trainer; its ProbeResult carries the returned id."""
-        if self._control is None:
+        """Queue a probe for the running trainer; its ProbeResult carries the returned id.
+        Requests made while the run is still preparing are answered once it trains."""
+        if self._run_id is None:
             raise RuntimeError("Probes are answered only while training runs.")
-        return self._control.request_probe(kind, **kwargs)
+        if kind not in PROBE_KINDS:
+            allowed = ", ".join(repr(k) for k in PROBE_KINDS)
+            raise ValueError(f"Unknown probe kind {kind!r}; choose one of {allowed}.")
+        if self._local is not None:
+            return int(self._trainer.control.request_probe(kind, **kwargs))
+        request_id = next(_request_ids)
+        self._engine.send(ProbeRequest(self._run_id, request_id, kind, dict(kwargs)))
+        return request_id
+
+    def save_checkpoint(self, path: str) -> int:
+        """Save the current or last run's checkpoint (weights, optimizer, loop position) to
+        `path`, in the worker, without pausing it; a CheckpointSaved with the returned id
+        arrives as `engineEvent` (its `error` is a sentence when it failed)."""
+        request_id = next(_request_ids)
+        if self._local is not None or (self._trainer is not None and self._run_id is None):
+            error = ""
+            try:
+                self._trainer.save_checkpoint(path)
+            except (OSError, ValueError) as exc:
+                error = str(exc)
+            self.engineEvent.emit(CheckpointSaved(request_id, str(path), error))
+            return request_id
+        self._checkpoints.add(request_id)
+        self._engine.send(SaveCheckpoint(request_id, str(path)))
+        return request_id
 
     def shutdown(self) -> None:
-        """Stop and join the worker (window close, application quit). Blocks until the
-        current step ends; safe to call any number of times."""
-        thread, control = self._thread, self._control
-        if thread is None or control is None:
+        """Stop the run and wait for it to end (window close, application quit). If the
+        worker does not answer in SHUTDOWN_WAIT_S, it is ended instead; never hangs. Safe
+        to call any number of times."""
+        if self._run_id is None:
             return
-        control.stop()
-        thread.wait(SHUTDOWN_WAIT_MS)
-        if thread.isFinished():
-            self._release(thread)
+        self.stop()
+        if self._local is not None:
+            self._local.wait()
+            self._end_run()
+            return
+        deadline = time.monotonic() + SHUTDOWN_WAIT_S
+        while self._run_id is not None and time.monotonic() < deadline:
+            self._engine.pump(0.05)
+        if self._run_id is not None:  # no answer: end the worker, the last resort
+            self._engine.close()
+            self._end_run()
 
     # ---- warm-up -------------------------------------------------------------------
     def warm_up(self, extra_modules: tuple[str, ...] = ()) -> None:
-        """Import `extra_modules`, then torch and the engine, on a background thread so the
-        first Train starts at once. Once per process: later calls just report. The thread
-        is not a daemon, so exit waits for an import in progress instead of cutting it."""
+        """Start the engine worker (it imports torch in its own process) and import
+        `extra_modules` (the plots) on a background thread here, so the first Train starts
+        at once; warmedUp follows when both are done. The import thread is not a daemon,
+        so exit waits for an import in progress instead of cutting it."""
         global _warm_thread
+        self._warm_wanted = True
+        self._engine.ensure_started()
         with _warm_lock:
             if _warm_thread is None:
-                modules = (*extra_modules, *ENGINE_MODULES)
-                _warm_thread = threading.Thread(target=_warm_up_thread, args=(modules,),
-                                                name="netcanvas-warm-up")
+                _warm_thread = threading.Thread(target=_import_in_background,
+                                                args=(extra_modules,), name="netcanvas-warm-up")
                 _warm_thread.start()
                 return
-        if _warm_result is not None:  # finished earlier (another window): report now
-            self.warmedUp.emit(_warm_result)
+        self._report_warm()
 
-    # ---- worker callbacks (main thread) -----------------------------------------------
-    def _on_prepared(self, trainer: Any) -> None:
-        self._trainer = trainer
+    def _report_warm(self, *_args: object) -> None:
+        cuda = self._engine.cuda_available
+        if self._warm_wanted and _warm_done and cuda is not None:
+            self._warm_wanted = False
+            self.warmedUp.emit(cuda)
 
-    def _on_batches(self, events: list[BatchEnd]) -> None:
-        self.progress.emit(events)
+    # ---- replies (main thread) -------------------------------------------------------
+    def _on_message(self, message: object) -> None:
+        if isinstance(message, CheckpointSaved):
+            if message.request_id in self._checkpoints:
+                self._checkpoints.discard(message.request_id)
+                self.engineEvent.emit(message)
+            return
+        if getattr(message, "run_id", None) != self._run_id or self._run_id is None:
+            return  # another controller's run, or a late message of a run already ended
+        if isinstance(message, RunBatches):
+            self._step = message.events[-1].step
+            self.progress.emit(message.events)
+        elif isinstance(message, RunEvent):
+            self._on_event(message.event)
+        elif isinstance(message, ControlAck):
+            self._acked_step = message.step
+        elif isinstance(message, RunEnded):
+            if self._local is not None:
+                self._local.wait()  # already past its last emit: returns at once
+            self._end_run()
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, Started):
-            self._set_state(STOPPING if self._stopping() else TRAINING)
+            self._set_state(STOPPING if self._stop_requested else TRAINING)
             self.started.emit(event)
         elif isinstance(event, EpochEnd):
             self.epochEnded.emit(event)
         elif isinstance(event, Paused):
-            self._set_state(PAUSED if not self._stopping() else STOPPING)
+            self._set_state(STOPPING if self._stop_requested else PAUSED)
             self.paused.emit()
         elif isinstance(event, Resumed):
             self._set_state(TRAINING)
@@ -382,29 +371,20 @@ class TrainingController(QObject):
         elif isinstance(event, ProbeResult):
             self.probeResult.emit(event)
         elif isinstance(event, Finished):
-            self.finished.emit(event)  # "idle" follows once the thread is joined
+            self._step = event.step
+            self.finished.emit(event)  # "idle" follows once the run has ended
+        elif isinstance(event, Failed):
+            self.failed.emit(event.message)
         else:
             self.engineEvent.emit(event)
 
-    def _on_failed(self, message: str) -> None:
-        self.failed.emit(message)
+    def _on_engine_died(self, reason: str) -> None:
+        if self._run_id is not None and self._local is None:
+            self.failed.emit(crash_sentence(reason))
+            self._end_run()
 
-    def _stopping(self) -> bool:
-        return self._control is not None and self._control.stopped
-
-    def _on_thread_finished(self) -> None:
-        thread = self.sender()
-        if isinstance(thread, _RunThread):
-            thread.wait()  # already past run(): returns at once
-            self._release(thread)
-
-    def _release(self, thread: QThread) -> None:
-        _LIVE.pop(thread, None)
-        if thread is self._thread:
-            self._thread, self._control = None, None
-            self._set_state(IDLE)
-
-
-def _cuda_available() -> bool:
-    torch = sys.modules.get("torch")
-    return bool(torch is not None and torch.cuda.is_available())
+    def _end_run(self) -> None:
+        if self._run_id is not None:
+            _LIVE.pop(self._run_id, None)
+        self._run_id, self._local = None, None
+        self._set_state(IDLE)

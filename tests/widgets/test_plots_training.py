@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from widgets.train_plots import (
+from widgets.plots.training import (
     EMA_ALPHA,
     MAX_INTERVAL_MS,
     REDRAW_HZ,
@@ -140,7 +140,7 @@ def test_known_run_length_fixes_the_ranges(qtbot, plots: TrainPlots) -> None:
 
 
 def test_dear_frames_stretch_the_redraw_interval(qtbot, plots: TrainPlots, monkeypatch) -> None:
-    import widgets.train_plots as module
+    import widgets.plots.base as module
 
     # Only the painted frame's cost should count here, not how busy the test machine is.
     monkeypatch.setattr(module, "perf_counter", lambda: 100.0)

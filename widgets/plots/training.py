@@ -1,165 +1,71 @@
 """Live training plots: loss per step, data loss vs L2 penalty, loss and accuracy per
-epoch, learning rate.
-
-Built for a trainer running on another thread (STACK-FACTS, "Qt and threads"): curves are
-created once and only ever get setData(); points go into numpy buffers that double when
-full; a QTimer redraws only when new points arrived, at most REDRAW_HZ times a second and
-less often when frames get dear (they may take MAX_GUI_SHARE of the GUI thread's time);
-every plot clips to the view and peak-downsamples, so 100k+ steps stay cheap to draw.
-
-Importing this module imports pyqtgraph (~0.4 s): the app loads it off the start-up path.
+epoch, learning rate. A PlotPanel (widgets/plots/base.py): points go into growing numpy
+buffers, the timer draws them at a bounded rate, every plot clips to the view and
+peak-downsamples, so 100k+ steps stay cheap to draw.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
-from time import perf_counter
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
 
-from widgets.colors import ACCENT, CARD, CARD_BORDER, MUTED_TEXT, ThemedColor
+from widgets.colors import ACCENT, CARD, ThemedColor
+from widgets.plots.base import (
+    MAX_INTERVAL_MS,
+    REDRAW_HZ,
+    TITLE_SIZE,
+    PlotPanel,
+    title_html,
+)
+from widgets.plots.columns import GrowingColumns
 
-REDRAW_HZ = 10
-# Frames (updates + paint) may use this share of the GUI thread; slower frames stretch the
-# interval, up to MAX_INTERVAL_MS. Every millisecond the GUI thread holds the GIL is one the
-# training loop may wait for: at a fixed 10 Hz, training with the window open ran ~10% slower.
-MAX_GUI_SHARE = 0.025
-MAX_INTERVAL_MS = 1000
-INITIAL_CAPACITY = 1024
+__all__ = ["EMA_ALPHA", "MAX_INTERVAL_MS", "REDRAW_HZ", "GrowingColumns", "TrainPlots"]
+
 # Weight of the newest step in the smoothed loss; ~1/EMA_ALPHA steps of memory.
 EMA_ALPHA = 0.05
 RAW_ALPHA = 70  # of 255: the raw per-step loss is drawn faint under its smoothed line
 MARKER_SIZE = 7
-TITLE_SIZE = "9pt"
-MAX_EPOCH_TICKS = 12
-SYMBOL_KEYS = {"o": "●", "s": "■"}
 
 TRAIN_COLOR = ACCENT
 VAL_COLOR = ThemedColor("#ea580c", "#fb923c")
 PENALTY_COLOR = ThemedColor("#db2777", "#f472b6")
 LR_COLOR = ThemedColor("#7c3aed", "#a78bfa")
-TEXT_COLOR = ThemedColor("#374151", "#d1d5db")
-GRID_ALPHA = 0.25
 
 STEP_FIELDS = ("step", "loss", "smooth", "data_loss", "l2_penalty", "lr")
 EPOCH_FIELDS = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc")
-
-
-class GrowingColumns:
-    """Equal-length float64 columns that double their capacity when full, so appending
-    n points costs O(n) overall. `view(name)` slices are never written again (later
-    points go past them, and growth copies into a new array), so a curve can keep one."""
-
-    def __init__(self, names: Sequence[str], capacity: int = INITIAL_CAPACITY) -> None:
-        self._names = tuple(names)
-        self._capacity = capacity
-        self.size = 0
-        self._data = {name: np.empty(capacity) for name in self._names}
-
-    def clear(self) -> None:
-        self.size = 0
-
-    def append(self, columns: dict[str, np.ndarray]) -> None:
-        count = len(next(iter(columns.values())))
-        needed = self.size + count
-        if needed > self._capacity:
-            while self._capacity < needed:
-                self._capacity *= 2
-            for name in self._names:
-                grown = np.empty(self._capacity)
-                grown[: self.size] = self._data[name][: self.size]
-                self._data[name] = grown
-        for name in self._names:
-            self._data[name][self.size : needed] = columns[name]
-        self.size = needed
-
-    def view(self, name: str) -> np.ndarray:
-        return self._data[name][: self.size]
-
-    def last(self, name: str) -> float:
-        return float(self._data[name][self.size - 1])
-
-
-def _title_html(title: str, keys: Sequence[tuple[pg.PlotDataItem, str]], text: str) -> str:
-    """'Title' over a line of coloured keys: '━ smoothed  ━ per step'."""
-    parts = []
-    for curve, label in keys:
-        pen = curve.opts["pen"]
-        colour = pen.color() if isinstance(pen, QPen) else QColor(text)
-        mark = SYMBOL_KEYS.get(curve.opts.get("symbol"), "━")
-        parts.append(f"<span style='color:{colour.name(QColor.NameFormat.HexArgb)}'>{mark}</span>"
-                     f"&nbsp;{html.escape(label)}")
-    line = "&nbsp;&nbsp;".join(parts) if parts else "&nbsp;"
-    return (f"<span style='color:{text}'>{html.escape(title)}</span><br>"
-            f"<span style='color:{text}; font-size:8pt'>{line}</span>")
-
-
-def _let_title_overflow(label: pg.LabelItem) -> None:
-    """pyqtgraph gives a title a minimum width of its text, so five titles could make the
-    plots wider than the dock (the last one is then cut off). Here a title may only
-    overflow its plot a little when the dock is very narrow."""
-    plain_update = label.updateMin
-
-    def update_min() -> None:
-        plain_update()
-        label.setMinimumWidth(0)
-        height = label._sizeHint[Qt.SizeHint.MinimumSize][1]
-        label._sizeHint[Qt.SizeHint.MinimumSize] = (0, height)
-
-    label.updateMin = update_min
-    update_min()
+EMPTY_TEXT = "Live plots appear here while the network trains (Train, F5)."
 
 
 def _optional(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-class _TimedGraphicsLayout(pg.GraphicsLayoutWidget):
-    """Remembers how long its last paint took, so redraws can be paced by their cost."""
-
-    last_paint_s = 0.0
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        start = perf_counter()
-        super().paintEvent(event)
-        self.last_paint_s = perf_counter() - start
-
-
-class TrainPlots(QWidget):
+class TrainPlots(PlotPanel):
     """Five small plots in a row. Feed it with add_batches()/add_epoch(); clear() per run."""
 
+    empty_text = EMPTY_TEXT
+
     def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
-        super().__init__(parent)
-        self.setObjectName("trainPlots")
+        super().__init__(parent, dark, object_name="trainPlots")
         self.steps = GrowingColumns(STEP_FIELDS)
         self.epochs = GrowingColumns(EPOCH_FIELDS, capacity=64)
         self._ema = math.nan
         self._steps_dirty = self._epochs_dirty = False
-        self.redraw_count = 0  # tests and the latency bench read it
-
-        self.graphics = _TimedGraphicsLayout()
-        self.graphics.setObjectName("trainPlotsView")
-        self.graphics.ci.layout.setSpacing(6)
-        self.graphics.ci.setContentsMargins(4, 4, 4, 4)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
 
         # No y-axis labels: the titles say what is plotted, and in a dock beside the side
         # panels every pixel of width goes to the curves.
-        self.loss_plot = self._add_plot("step")
-        self.parts_plot = self._add_plot("step")
-        self.epoch_loss_plot = self._add_plot("epoch")
-        self.accuracy_plot = self._add_plot("epoch")
-        self.lr_plot = self._add_plot("step")
-        self.lr_plot.enableAutoRange(y=False)  # ranged from 0 in _redraw; see there
+        self.loss_plot = self.add_plot("step")
+        self.parts_plot = self.add_plot("step")
+        self.epoch_loss_plot = self.add_plot("epoch", integer_x=True)
+        self.accuracy_plot = self.add_plot("epoch", integer_x=True)
+        self.lr_plot = self.add_plot("step")
+        self.lr_plot.enableAutoRange(y=False)  # ranged from 0 in _apply_step_ranges
         self.lr_plot.getAxis("left").setWidth(46)  # "0.0010" is hidden, not squeezed, if narrower
         for col, stretch in enumerate((3, 3, 2, 2, 2)):
             self.graphics.ci.layout.setColumnStretchFactor(col, stretch)
@@ -196,32 +102,20 @@ class TrainPlots(QWidget):
         self._run_steps: int | None = None
         self._tops = {"loss": 0.0, "parts": 0.0, "lr": 0.0}
         self._applied: dict[str, tuple[float, float]] = {}
-
-        self._timer = QTimer(self)
-        self._min_interval_ms = 1000 // REDRAW_HZ
-        self._timer.setInterval(self._min_interval_ms)
-        self._timer.timeout.connect(self._redraw)
         self.set_dark(dark)
+        self.update_empty_state()
 
-    def _add_plot(self, x_label: str) -> pg.PlotItem:
-        plot = self.graphics.addPlot()
-        plot.setClipToView(True)
-        plot.setDownsampling(auto=True, mode="peak")
-        # Horizontal grid lines at major ticks only: pyqtgraph's minor-tick grid lines
-        # tripled the cost of a frame (measured: 1000 points, 5 plots, 32 ms -> 9 ms).
-        plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
-        for side in ("left", "bottom"):
-            plot.getAxis(side).setStyle(maxTickLevel=0)
-        plot.setMenuEnabled(True)  # right-click: log scale, export, ...
-        plot.hideButtons()  # the "A" auto-range button overlaps small plots
-        plot.setLabel("bottom", x_label)
-        plot.getAxis("left").setWidth(36)  # aligned plots even as tick labels change
-        _let_title_overflow(plot.titleLabel)
-        return plot
+    # ---- the PlotPanel interface -----------------------------------------------------
+    def has_content(self) -> bool:
+        return bool(self.steps.size or self.epochs.size or self._run_steps is not None)
+
+    def is_dirty(self) -> bool:
+        return self._steps_dirty or self._epochs_dirty
 
     # ---- data in -------------------------------------------------------------------
     def clear(self) -> None:
-        """Forget every point (a new run starts)."""
+        """Forget every point and range (a new run starts, or the user cleared them):
+        the empty state returns until the next run's first data."""
         self.steps.clear()
         self.epochs.clear()
         self._ema = math.nan
@@ -238,6 +132,7 @@ class TrainPlots(QWidget):
         """The run's length (from Started): fixes the x ranges, so curves fill the plots
         from left to right like a progress bar and the axes stay put while it trains."""
         self._run_steps = max(1, int(total_steps))
+        self._tops = dict.fromkeys(self._tops, 0.0)  # a new run never inherits old ranges
         self._applied.clear()
         for plot in (self.loss_plot, self.parts_plot, self.lr_plot):
             plot.enableAutoRange(False)
@@ -245,6 +140,7 @@ class TrainPlots(QWidget):
             plot.enableAutoRange(x=False, y=True)
             plot.setXRange(0.5, max(1, epochs) + 0.5, padding=0.02)
         self._steps_dirty = True
+        self.update_empty_state()
         self._schedule()
 
     def add_batches(self, events: Sequence[Any]) -> None:
@@ -291,21 +187,7 @@ class TrainPlots(QWidget):
         self._schedule()
 
     # ---- drawing -------------------------------------------------------------------
-    def _schedule(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        self._schedule()  # points that arrived while hidden
-
-    def _redraw(self) -> None:
-        if not (self._steps_dirty or self._epochs_dirty):
-            self._timer.stop()  # idle: no ticks until the next point arrives
-            return
-        if not self.isVisible():
-            return  # keep the flags; showEvent draws them
-        start = perf_counter()
+    def draw(self) -> None:
         if self._steps_dirty:
             s = self.steps
             x = s.view("step")
@@ -324,16 +206,7 @@ class TrainPlots(QWidget):
                 y = e.view(name)
                 finite = np.isfinite(y)  # no validation split: no points (markers warn on NaN)
                 curve.setData(x[finite], y[finite])
-            # A tick per epoch while they fit; "2, 4" under five markers reads as missing data.
-            ticks = [[(v, f"{v:g}") for v in x.tolist()]] if 0 < e.size <= MAX_EPOCH_TICKS else None
-            for plot in (self.epoch_loss_plot, self.accuracy_plot):
-                plot.getAxis("bottom").setTicks(ticks)
             self._epochs_dirty = False
-        self.redraw_count += 1
-        # The paint this update triggers comes later; the last one is a good estimate.
-        cost_s = perf_counter() - start + self.graphics.last_paint_s
-        interval = int(min(MAX_INTERVAL_MS, max(self._min_interval_ms, 1000 * cost_s / MAX_GUI_SHARE)))
-        self._timer.setInterval(interval)
 
     def _apply_step_ranges(self) -> None:
         """Set ranges only when they change: each change regenerates the axis."""
@@ -355,20 +228,8 @@ class TrainPlots(QWidget):
                     plot.setRange(xRange=(0.0, x_max), yRange=(0.0, top), padding=0)
 
     # ---- look ----------------------------------------------------------------------
-    def set_dark(self, dark: bool) -> None:
-        """Colours for the light or dark theme (the app calls this on theme changes)."""
-        text, muted = QColor(TEXT_COLOR.pick(dark)), QColor(MUTED_TEXT.pick(dark))
-        self.graphics.setBackground(QColor(CARD.pick(dark)))
-        self.graphics.setStyleSheet(f"border: 1px solid {CARD_BORDER.pick(dark)};")
-        font = QFont(self.font())
-        font.setPointSizeF(8)
-        for plot in self._plots():
-            for side in ("left", "bottom"):
-                axis = plot.getAxis(side)
-                axis.setPen(pg.mkPen(muted))
-                axis.setTextPen(pg.mkPen(muted))
-                axis.setTickFont(font)
-                axis.label.setDefaultTextColor(muted)
+    def restyle(self, dark: bool) -> None:
+        text = self.text_color()
         train, val = TRAIN_COLOR.pick(dark), VAL_COLOR.pick(dark)
         faint = QColor(train)
         faint.setAlpha(RAW_ALPHA)
@@ -388,8 +249,4 @@ class TrainPlots(QWidget):
             curve.setSymbolBrush(pg.mkBrush(colour))
             curve.setSymbolPen(pg.mkPen(card, width=1))
         for plot, title, keys in self._titles:
-            plot.setTitle(_title_html(title, keys, text.name()), size=TITLE_SIZE)
-
-    def _plots(self) -> tuple[pg.PlotItem, ...]:
-        return (self.loss_plot, self.parts_plot, self.epoch_loss_plot, self.accuracy_plot,
-                self.lr_plot)
+            plot.setTitle(title_html(title, keys, text), size=TITLE_SIZE)

@@ -1,0 +1,1 @@
+"""Diagnose training: evaluation, gradient flow, histograms, the vanishing-gradient lab."""

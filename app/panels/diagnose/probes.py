@@ -1,0 +1,84 @@
+"""Asks the running trainer for diagnostics at a bounded rate and keeps what comes back.
+
+Through the TrainingController interface only (request_probe + probeResult), so it works
+the same whether the trainer runs on a thread or in a worker process. Gradient norms are
+requested every GRADIENT_MS and histograms every HISTOGRAM_MS, never with one of the same
+kind still unanswered; the weights ("state") at every epoch end. Probes run between
+steps on the live model, so training needs no change (bench/diagnose.py measures the cost).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+GRADIENT_MS = 250
+HISTOGRAM_MS = 2000
+MAX_SNAPSHOTS = 400  # histogram snapshots kept per run (~13 minutes at HISTOGRAM_MS)
+
+
+class DiagnosticsRecorder(QObject):
+    gradients = Signal(int, object, object)  # step, layers, norms
+    snapshot = Signal()  # a new histogram snapshot is in self.snapshots
+    weights = Signal(object)  # numpy state dict (epoch ends, the end of a run)
+
+    def __init__(self, controller: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.enabled = True
+        self.snapshots: list[tuple[int, dict[str, Any]]] = []
+        self.latest_weights: dict[str, Any] | None = None
+        self._pending: dict[int, str] = {}
+        self._gradient_timer = QTimer(self)
+        self._gradient_timer.setInterval(GRADIENT_MS)
+        self._gradient_timer.timeout.connect(lambda: self._ask("gradient_flow"))
+        self._histogram_timer = QTimer(self)
+        self._histogram_timer.setInterval(HISTOGRAM_MS)
+        self._histogram_timer.timeout.connect(lambda: self._ask("histograms"))
+        controller.started.connect(self._on_started)
+        controller.epochEnded.connect(self._on_epoch)
+        controller.probeResult.connect(self._on_result)
+        controller.stateChanged.connect(self._on_state)
+
+    def _on_started(self, _started: Any) -> None:
+        self.snapshots = []
+        self.latest_weights = None
+        self._pending.clear()
+        if self.enabled:
+            self._gradient_timer.start()
+            self._histogram_timer.start()
+            self._ask("histograms")  # the run's first snapshot: the reference
+
+    def _on_state(self, _state: str) -> None:
+        if not self.controller.is_running:
+            self._gradient_timer.stop()
+            self._histogram_timer.stop()
+
+    def _on_epoch(self, _event: Any) -> None:
+        self._ask("state")
+
+    def _ask(self, kind: str) -> None:
+        if kind in self._pending.values() or not self.controller.is_running:
+            return
+        try:
+            request_id = self.controller.request_probe(kind)
+        except (RuntimeError, ValueError):
+            return  # the run just ended: nothing to ask
+        self._pending[request_id] = kind
+
+    def _on_result(self, result: Any) -> None:
+        kind = self._pending.pop(result.request_id, None)
+        if kind is None or result.error:
+            return
+        payload = result.payload
+        if kind == "gradient_flow" and payload.get("layers"):
+            self.gradients.emit(result.step, payload["layers"], payload["grad_norm"])
+        elif kind == "histograms":
+            self.snapshots.append((result.step, payload))
+            if len(self.snapshots) > MAX_SNAPSHOTS:
+                del self.snapshots[1]  # keep the first: it is every later one's reference
+            self.snapshot.emit()
+        elif kind == "state":
+            self.latest_weights = payload["weights"]
+            self.weights.emit(self.latest_weights)

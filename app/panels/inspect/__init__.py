@@ -1,0 +1,1 @@
+"""The Inspect dock: feature maps, filters, prediction and saliency of the network on the canvas."""

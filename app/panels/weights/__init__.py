@@ -1,0 +1,1 @@
+"""File > Load Weights and the trained-weights status of the document."""
