@@ -136,7 +136,7 @@ class LinearView(_View):
             p.drawText(QRectF(MARGIN + 104 + bar_w, y, 70, 20),
                        Qt.AlignmentFlag.AlignVCenter, fmt(float(t.output[row]), 3))
             y += 20
-        templates = t.templates()
+        templates = t.templates
         if templates is not None:
             x0 = MARGIN + bar_w + 200
             caption(p, x0, MARGIN + 12, "rows of W as images (templates)", k, bold=True)
