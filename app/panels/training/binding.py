@@ -347,6 +347,7 @@ class TrainingBinding(QObject):
         blocker = self.train_blocker()
         self.train_action.setEnabled(not blocker)
         self._set_tip(self.train_action, blocker or "Train the network on the canvas")
+        self.progress.set_blocker(blocker)
         paused = c.state == PAUSED
         self.pause_action.setEnabled(c.state in (TRAINING, PAUSED))
         self.pause_action.setText("&Resume" if paused else "&Pause")
