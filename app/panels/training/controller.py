@@ -80,6 +80,7 @@ class TrainingController(QObject):
     probeResult = Signal(object)  # ProbeResult  # noqa: N815
     finished = Signal(object)  # Finished (reason "completed" or "stopped")
     failed = Signal(str)  # one sentence for the user
+    failedWeights = Signal(object)  # noqa: N815 - a failed run's last good weights (numpy dict)
     # idle | preparing | training | paused | stopping; "idle" only once the run has ended
     # in the worker, so is_running is already False when it arrives.
     stateChanged = Signal(str)  # noqa: N815
@@ -316,6 +317,8 @@ class TrainingController(QObject):
             self._step = event.step
             self.finished.emit(event)  # "idle" follows once the run has ended
         elif isinstance(event, Failed):
+            if event.weights is not None:  # the last good weights, before the failure
+                self.failedWeights.emit(event.weights)
             self.failed.emit(event.message)
         else:
             self.engineEvent.emit(event)
