@@ -19,6 +19,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from app.autosave import install_autosave
+from app.bindings.context_menu import install_context_menus
 from app.main_window import MainWindow
 from app.settings import APPLICATION, ORGANIZATION, AppSettings, configure_location
 from widgets.icons import app_icon
@@ -107,10 +109,12 @@ def create_main_window(path: str | None = None, app: QApplication | None = None,
     settings = AppSettings()
     apply_theme(app, settings.theme)
     window = MainWindow(settings=settings, restore=False)
+    window.bindings["context_menu"] = install_context_menus(window)
     if panels:
         window.bindings.update(install_panels(window))
     window.restore_layout()  # after every panel exists, so all of them get their saved place
     window.files.start(path)
+    window.bindings["autosave"] = install_autosave(window, settings)
     return window
 
 
