@@ -67,9 +67,10 @@ def main() -> int:
 
     window, inspect = trained_window(app, "lenet5", epochs=2)
     panel = inspect.panel
+    inspect.dock.setFloating(True)  # its own size, whatever the other docks take
+    inspect.dock.resize(1300, 580)
     window.scene.select_ids(["conv2"])
     settle(app, lambda: True, 1)
-    panel.resize(1300, 560)
     shoot(panel, "inspect-maps.png")
     panel.show_tab("filters")
     panel.filter_layer.setCurrentIndex(panel.filter_layer.findData("conv1"))
@@ -89,10 +90,11 @@ def main() -> int:
 
     window, inspect = trained_window(app, "linear_classifier", epochs=3)
     panel = inspect.panel
+    inspect.dock.setFloating(True)
+    inspect.dock.resize(1300, 580)
     panel.show_tab("filters")
     inspect.request_filters()
     settle(app, lambda: not inspect.jobs.busy)
-    panel.resize(1300, 560)
     shoot(panel, "inspect-templates.png")
     window.close()
     app.processEvents()

@@ -218,7 +218,8 @@ class InspectBinding(QObject):
                 self.panel.picker.set_description(message)
             for tab in ("maps", "prediction", "saliency"):
                 self.panel.set_message(tab, message)
-        self.window.show_message(message)
+        # Said in the panel only: these jobs start by themselves (a new sample, new weights),
+        # and the status bar belongs to what the user did (a training run that died says so).
 
     def show_result(self, result: dict[str, Any]) -> None:
         """Draw an inspect_sample answer in every view (and the canvas thumbnails)."""
