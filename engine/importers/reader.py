@@ -90,15 +90,25 @@ def read_model(path: str | os.PathLike[str], memory: int | None = None) -> Any:
     from google.protobuf.message import DecodeError
 
     try:
-        model = onnx.load(os.fspath(p))
-    except (DecodeError, RuntimeWarning, ValueError, TypeError) as exc:
+        model = onnx.load(os.fspath(p), load_external_data=False)
+    except (DecodeError, RuntimeWarning, ValueError, TypeError, OSError) as exc:
         raise UnreadableModelError(
             f"'{name}' is not a readable ONNX model: it is truncated, damaged or another kind "
             f"of file ({_first_line(exc)}).") from None
-    except OSError as exc:
-        raise UnreadableModelError(
-            f"'{name}' keeps its weights in a separate data file that cannot be read "
-            f"({_first_line(exc)}); put that file beside it.") from None
+    external = _external_bytes(model, p.parent)
+    if external and free is not None and (size + external) * MEMORY_FACTOR > free:
+        raise ModelTooLargeError(
+            f"'{name}' and its weights file hold {_mb(size + external)}, and importing them "
+            f"needs about {_mb((size + external) * MEMORY_FACTOR)} of memory, but only "
+            f"{_mb(free)} is free; close other programs or import it on a machine with more "
+            f"memory.")
+    if external:
+        try:
+            onnx.load_external_data_for_model(model, os.fspath(p.parent))
+        except (OSError, ValueError, onnx.checker.ValidationError) as exc:
+            raise UnreadableModelError(
+                f"'{name}' keeps its weights in a separate data file that cannot be read "
+                f"({_first_line(exc)}); put that file beside it.") from None
     if not model.graph.node or not model.opset_import:
         raise UnreadableModelError(
             f"'{name}' holds no ONNX network (no nodes or no opset): it is damaged or another "
@@ -109,6 +119,18 @@ def read_model(path: str | os.PathLike[str], memory: int | None = None) -> Any:
         raise UnreadableModelError(
             f"'{name}' is a damaged ONNX model ({_first_line(exc)}); export it again.") from None
     return model
+
+
+def _external_bytes(model: Any, folder: Path) -> int:
+    """Bytes of the external data files the model's initialisers point to (0 if none);
+    a missing file counts as 0 here and is reported when it is read."""
+    files = set()
+    for tensor in model.graph.initializer:
+        for entry in tensor.external_data:
+            if entry.key == "location":
+                files.add(entry.value)
+    return sum((folder / f).stat().st_size for f in files if (folder / f).is_file()) + (
+        1 if files else 0)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -193,3 +193,20 @@ def test_constant_add_along_the_width_is_not_taken_for_a_bias(tmp_path: Path) ->
                       {"w": rand(6, 1, 1, 1), "k": rand(6)})
     with pytest.raises(UnsupportedModelError, match="plus_k.*constant"):
         import_onnx(path)
+
+
+def test_external_data_counts_for_memory_and_must_be_beside(tmp_path: Path) -> None:
+    import onnx
+
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["y"])]
+    path = hand_model(tmp_path / "ext.onnx", nodes, (64,), "y", {"w": rand(64, 64)})
+    model = onnx.load(str(path))
+    onnx.save(model, str(path), save_as_external_data=True, location="ext.onnx.data",
+              size_threshold=0)
+    data = tmp_path / "ext.onnx.data"
+    assert import_onnx(path).report.verified
+    with pytest.raises(ModelTooLargeError, match="its weights file"):
+        import_onnx(path, memory=path.stat().st_size * 4 + 10)
+    data.unlink()
+    with pytest.raises(UnreadableModelError, match="separate data file"):
+        import_onnx(path)
