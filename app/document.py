@@ -154,13 +154,16 @@ class Document(QObject):
         self.pathChanged.emit(self.path)
 
     def set_project_records(self, data: dict[str, Any] | None = None,
-                            training: dict[str, Any] | None = None) -> None:
+                            training: dict[str, Any] | None = None,
+                            runs: list[dict[str, Any]] | None = None) -> None:
         """Dataset / training settings edits. They are saved with the project; the undo
         stack is for the network, so these mark the document dirty by a clean-index reset."""
         if data is not None:
             self.project.data = data
         if training is not None:
             self.project.training = training
+        if runs is not None:
+            self.project.runs = runs
         self.undo_stack.resetClean()
         self.dirtyChanged.emit(True)
         self.settingsChanged.emit()

@@ -83,6 +83,7 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     from app.panels.data.binding import install_data_panel
     from app.panels.diagnose.binding import install_diagnose
     from app.panels.export.binding import install_export
+    from app.panels.importer.binding import install_importer
     from app.panels.inspect.binding import install_inspect
     from app.panels.lab.binding import install_lab
     from app.panels.training.binding import install_training
@@ -97,6 +98,7 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     bindings["export"] = install_export(window)
     bindings["diagnose"] = install_diagnose(window, window.doc, training.controller)
     bindings["lab"] = install_lab(window, window.files, lambda: data.dataset)
+    bindings["importer"] = install_importer(window, window.files)
     return bindings
 
 

@@ -340,15 +340,21 @@ class MainWindow(QMainWindow):
 
     def _default_dock_layout(self) -> None:
         """No saved layout: every right-hand panel is a tab beside the inspector (which stays
-        in front), so the canvas keeps its width; then the side columns get their widths."""
-        inspector = self.docks["inspector"]
-        right = Qt.DockWidgetArea.RightDockWidgetArea
-        tabbed = set(self.tabifiedDockWidgets(inspector))
-        for dock in self.docks.values():
-            if (dock is not inspector and dock not in tabbed and not dock.isFloating()
-                    and self.dockWidgetArea(dock) == right):
-                self.tabifyDockWidget(inspector, dock)
-        inspector.raise_()
+        in front), and every bottom panel a tab beside the training panel (which stays in
+        front), so the canvas keeps its size and the window its width whatever panels the
+        features add; then the side columns get their widths."""
+        for front_key, area in (("inspector", Qt.DockWidgetArea.RightDockWidgetArea),
+                                ("training", Qt.DockWidgetArea.BottomDockWidgetArea)):
+            front = self.docks.get(front_key)
+            if front is None or self.dockWidgetArea(front) != area:
+                continue
+            tabbed = set(self.tabifiedDockWidgets(front))
+            for dock in self.docks.values():
+                # A panel hidden until asked for (Diagnose) joins the tabs when it is shown.
+                if (dock is not front and dock not in tabbed and not dock.isFloating()
+                        and not dock.isHidden() and self.dockWidgetArea(dock) == area):
+                    self.tabifyDockWidget(front, dock)
+            front.raise_()
         # Sizes given before the window has its final size are scaled with it afterwards,
         # so they are applied when it is first shown (showEvent).
         self._default_sizes_pending = True
@@ -359,6 +365,10 @@ class MainWindow(QMainWindow):
             self._default_sizes_pending = False
             self.resizeDocks([self.docks["palette"], self.docks["inspector"]],
                              list(DEFAULT_DOCK_WIDTHS), Qt.Orientation.Horizontal)
+            bottom = self.docks.get("training")
+            if bottom is not None and not bottom.isFloating():
+                # The canvas keeps most of the height; the bottom tabs get about a third.
+                self.resizeDocks([bottom], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
 
     def _default_geometry(self) -> None:
         """First start: a comfortable size that still fits a small laptop screen, centred."""

@@ -40,12 +40,8 @@ def trained_window(app, template: str, epochs: int):  # noqa: ANN001, ANN201
     app.processEvents()
     training = window.bindings["training"]
     training.train()
-    settle(app, lambda: training.controller.state == "idle" and training.controller.trainer)
-    if window.doc.weights is None:  # a build where runs do not yet hand their weights over
-        from engine.model import model_weights
-
-        window.doc.weights = model_weights(training.controller.trainer.model)
-        window.doc.weightsChanged.emit()
+    # The run's weights reach the document when it ends (then the dock recomputes).
+    settle(app, lambda: window.doc.weights is not None and training.controller.state == "idle")
     inspect = window.bindings["inspect"]
     inspect.dock.show()
     inspect.dock.raise_()
@@ -71,9 +67,10 @@ def main() -> int:
 
     window, inspect = trained_window(app, "lenet5", epochs=2)
     panel = inspect.panel
+    inspect.dock.setFloating(True)  # its own size, whatever the other docks take
+    inspect.dock.resize(1300, 580)
     window.scene.select_ids(["conv2"])
     settle(app, lambda: True, 1)
-    panel.resize(1300, 560)
     shoot(panel, "inspect-maps.png")
     panel.show_tab("filters")
     panel.filter_layer.setCurrentIndex(panel.filter_layer.findData("conv1"))
@@ -93,10 +90,11 @@ def main() -> int:
 
     window, inspect = trained_window(app, "linear_classifier", epochs=3)
     panel = inspect.panel
+    inspect.dock.setFloating(True)
+    inspect.dock.resize(1300, 580)
     panel.show_tab("filters")
     inspect.request_filters()
     settle(app, lambda: not inspect.jobs.busy)
-    panel.resize(1300, 560)
     shoot(panel, "inspect-templates.png")
     window.close()
     app.processEvents()

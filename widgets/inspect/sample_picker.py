@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,12 +61,12 @@ class SamplePicker(QWidget):
         self.index_spin.setToolTip("Sample number in the chosen split")
         self.index_spin.setKeyboardTracking(False)
         self.index_spin.setMaximumWidth(72)
-        self.prev_button = QPushButton("◀")
+        self.prev_button = QToolButton()
+        self.prev_button.setArrowType(Qt.ArrowType.LeftArrow)
         self.prev_button.setToolTip("Previous page of samples")
-        self.next_button = QPushButton("▶")
+        self.next_button = QToolButton()
+        self.next_button.setArrowType(Qt.ArrowType.RightArrow)
         self.next_button.setToolTip("Next page of samples")
-        for b in (self.prev_button, self.next_button):
-            b.setFixedWidth(28)
         self.open_button = QPushButton("Open Image…")
         self.open_button.setToolTip("Inspect a PNG or JPEG file (you can also drop one here); it "
                                     "is resized and converted to the network's input")
