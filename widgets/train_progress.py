@@ -131,7 +131,9 @@ class TrainProgress(QWidget):
 
     def _show_blocker(self, blocker: str) -> None:
         if blocker:
-            self._set_bar_text(blocker, blocker.split(":")[0], "Cannot train yet")
+            # The full reason when it fits; else a pointer to where it is spelled out.
+            self._set_bar_text(blocker, "Cannot train yet: the Inspector lists what to fix",
+                               "Cannot train yet")
         else:
             self._set_bar_text("Press Train (F5) to train the network on the canvas",
                                "Press Train (F5)")

@@ -99,9 +99,10 @@ def _literal_type_comparisons(path: Path) -> list[str]:
         if isinstance(node, ast.Compare):
             hits = [v for c in node.comparators for v in literals(c)] + literals(node.left)
             hits = [v for v in hits if v in TYPE_IDS]
-            # A comparison is about type ids only when one side reads a type attribute.
+            # A comparison is about type ids only when one side reads a type id (a lab view
+            # or curve named "linear" is another vocabulary).
             text = ast.unparse(node)
-            if not ("type" in text or "kind" in text):
+            if not ("type_id" in text or ".type" in text):
                 hits = []
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "ids_of_type":
             hits = [v for a in node.args for v in literals(a)]
@@ -109,11 +110,11 @@ def _literal_type_comparisons(path: Path) -> list[str]:
                 getattr(node, "ctx", None), ast.Store):
             # A bare collection of type ids, e.g. SATURATING = ("sigmoid", "tanh").
             values = literals(node)
-            if len(values) == len(node.elts) >= 2 and sum(v in TYPE_IDS for v in values) >= 2:
+            if len(values) == len(node.elts) >= 2 and all(v in TYPE_IDS for v in values):
                 hits = values
         elif isinstance(node, ast.Dict):
             keys = [v for k in node.keys if k is not None for v in literals(k)]
-            if len(keys) >= 3 and sum(k in TYPE_IDS for k in keys) >= 3:
+            if len(keys) >= 3 and all(k in TYPE_IDS for k in keys):
                 hits = keys
         found += [f"{path.relative_to(ROOT)}:{node.lineno}: {v!r}" for v in hits]
     return found

@@ -1,8 +1,8 @@
 """Card text at low zoom (the layer title and its output shape in big type) and the
 warning badge: painting helpers split from node_item.py, which paints the full card.
-Zoomed out, a card's normal lines
-would be a few pixels tall; these keep ~11 px on screen, so a network fitted to the view
-still says what each layer is and what it outputs.
+
+Zoomed out, a card's normal lines would be a few pixels tall; these keep ~11 px on
+screen, so a network fitted to the view still says what each layer is and outputs.
 """
 
 from __future__ import annotations
