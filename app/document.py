@@ -92,6 +92,11 @@ class Document(QObject):
         None when no layer is trained. All of them, as trained: `self.trained.weights`."""
         return self.trained.fitting()
 
+    @weights.setter
+    def weights(self, weights: dict[str, Any] | None) -> None:
+        # Plain assignment (scripts, tests): weights for the graph as it is now.
+        self.set_weights(weights, "assigned" if weights else "")
+
     @property
     def stale_weights(self) -> set[str]:
         """Nodes whose trained weights were edited away or no longer fit."""
