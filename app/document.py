@@ -88,6 +88,11 @@ class Document(QObject):
     def weights(self) -> dict[str, Any] | None:
         return self.trained.weights
 
+    @weights.setter
+    def weights(self, weights: dict[str, Any] | None) -> None:
+        # Plain assignment (scripts, tests): weights for the graph as it is now.
+        self.set_weights(weights, "assigned" if weights else "")
+
     @property
     def stale_weights(self) -> set[str]:
         """Nodes whose trained weights were edited away or no longer fit."""

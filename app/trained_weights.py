@@ -37,7 +37,9 @@ class TrainedWeights:
 
     def set(self, weights: Mapping[str, np.ndarray] | None, source: str, trained_on: Graph,
             graph: Graph, analysis: Analysis) -> None:
-        self.weights = {k: np.asarray(v) for k, v in weights.items()} if weights else None
+        # Kept as given (the caller hands over plain numpy data and keeps no other use).
+        self.weights = (weights if isinstance(weights, dict) else dict(weights)) if weights \
+            else None
         self.source = source if self.weights is not None else ""
         self._trained_params = params_snapshot(trained_on) if self.weights is not None else {}
         self.update(graph, analysis)

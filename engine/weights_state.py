@@ -105,6 +105,8 @@ def fitting_weights(weights: Mapping[str, np.ndarray] | None, states: Mapping[st
         return None
     keep = {nid for nid, state in states.items() if state == TRAINED}
     out = {name: a for name, a in weights.items() if name.rsplit(".", 1)[0] in keep}
+    if len(out) == len(weights) and isinstance(weights, dict):
+        return weights  # everything fits: the very same weights, not a copy
     return out or None
 
 
