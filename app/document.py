@@ -154,13 +154,16 @@ class Document(QObject):
         self.pathChanged.emit(self.path)
 
     def set_project_records(self, data: dict[str, Any] | None = None,
-                            training: dict[str, Any] | None = None) -> None:
+                            training: dict[str, Any] | None = None,
+                            runs: list[dict[str, Any]] | None = None) -> None:
         """Dataset / training settings edits. They are saved with the project; the undo
         stack is for the network, so these mark the document dirty by a clean-index reset."""
         if data is not None:
             self.project.data = data
         if training is not None:
             self.project.training = training
+        if runs is not None:
+            self.project.runs = runs
         self.undo_stack.resetClean()
         self.dirtyChanged.emit(True)
         self.settingsChanged.emit()
@@ -277,7 +280,7 @@ class Document(QObject):
         return sub.to_dict()
 
     def paste_records(self, records: dict[str, Any], offset: float = PASTE_OFFSET,
-                      text: str = "Paste") -> list[str]:
+                      text: str = "Paste", shift: tuple[float, float] | None = None) -> list[str]:
         """Add copies of `records` with fresh ids; returns the new ids. Raises GraphError
         (or ProjectError for malformed clipboard text) without changing anything."""
         from engine.project import _Reader  # the same checks a project file gets
@@ -286,6 +289,7 @@ class Document(QObject):
         rename: dict[str, str] = {}
         nodes: list[Node] = []
         taken = set(self.graph.nodes)
+        dx, dy = shift if shift is not None else (offset, offset)
         for n in sub.nodes.values():
             prefix = n.spec.id_prefix
             k = 1
@@ -295,7 +299,7 @@ class Document(QObject):
             taken.add(new_id)
             rename[n.id] = new_id
             nodes.append(Node(new_id, n.type_id, dict(n.params),
-                              (n.position[0] + offset, n.position[1] + offset)))
+                              (n.position[0] + dx, n.position[1] + dy)))
         edges = [Edge(rename[e.source], rename[e.target], e.port) for e in sub.edges]
         if not nodes:
             return []

@@ -41,6 +41,8 @@ class Project:
     # {"file": "<stem>.weights.safetensors", "sha256": ...} when trained weights were saved
     # beside the project (engine.weights_state); checked when the project is opened.
     weights: dict[str, Any] = field(default_factory=dict)
+    # Training runs kept with the project (engine.runs: metrics only, small).
+    runs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         record = {
@@ -54,6 +56,8 @@ class Project:
         }
         if self.weights:  # optional: files without it (and older readers) are unaffected
             record["weights"] = self.weights
+        if self.runs:  # optional, like "weights"
+            record["runs"] = self.runs
         return record
 
 
@@ -195,7 +199,14 @@ def parse_project(text: str, where: str = "project") -> Project:
     # project still opens (untrained).
     weights = doc.get("weights")
     return Project(graph, name, description, data, training,
-                   weights if isinstance(weights, dict) else ({"file": None} if weights else {}))
+                   weights if isinstance(weights, dict) else ({"file": None} if weights else {}),
+                   _runs(doc.get("runs")))
+
+
+def _runs(raw: Any) -> list[dict[str, Any]]:
+    """The optional "runs" list; records that are not objects are dropped, never fatal
+    (they are a history, not part of the network)."""
+    return [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

@@ -9,6 +9,7 @@ topological order (engine.model builds submodules in that order).
 
 from __future__ import annotations
 
+from time import perf_counter
 from typing import Any
 
 import numpy as np
@@ -120,8 +121,13 @@ def _batch(x_val: Tensor | None, x_train: Tensor | None, count: int) -> Tensor:
 
 
 # ---- probe entry points (engine/inspect/kinds.py) ---------------------------------------
+# Each live probe reports what it cost ("cost_s"), so the GUI can pace its requests to a
+# share of the training time however slow the machine is (app/panels/diagnose/probes.py).
 def probe_gradient_flow(model: nn.Module, args: dict[str, Any], **_data: Tensor | None) -> dict[str, Any]:
-    return gradient_flow(model)
+    start = perf_counter()
+    result = gradient_flow(model)
+    result["cost_s"] = perf_counter() - start
+    return result
 
 
 def probe_histograms(model: nn.Module, args: dict[str, Any], *, x_val: Tensor | None = None,
@@ -130,7 +136,10 @@ def probe_histograms(model: nn.Module, args: dict[str, Any], *, x_val: Tensor | 
     bins = int(args.pop("bins", HISTOGRAM_BINS))
     if count < 1 or bins < 2:
         raise ProbeError("A histograms probe needs samples >= 1 and bins >= 2.")
-    return histograms(model, _batch(x_val, x_train, count), bins)
+    start = perf_counter()
+    result = histograms(model, _batch(x_val, x_train, count), bins)
+    result["cost_s"] = perf_counter() - start
+    return result
 
 
 def probe_state(model: nn.Module, args: dict[str, Any], **_data: Tensor | None) -> dict[str, Any]:

@@ -186,13 +186,13 @@ TEMPLATES = {
         "(the benchmark table's '2 Conv + pooling + BN' row lists 93.4%)."),
     "deep_mlp_sigmoid": (
         "Deep MLP, Sigmoid", lambda: deep_mlp("sigmoid"), FASHION,
-        training(optimizer="sgd", lr=0.1, momentum=0.9, epochs=3),
+        training(epochs=3),
         "Eight hidden layers of 64 sigmoid units: the vanishing-gradient lab. The first "
         "layers get gradients orders of magnitude smaller than the last and barely learn; "
         "compare it with the ReLU twin in Diagnose > Compare."),
     "deep_mlp_relu": (
         "Deep MLP, ReLU", lambda: deep_mlp("relu"), FASHION,
-        training(optimizer="sgd", lr=0.1, momentum=0.9, epochs=3),
+        training(epochs=3),
         "The same eight hidden layers of 64 units with ReLU: gradients reach the first layer "
         "at a useful size. The vanishing-gradient lab's control."),
     "vgg_small": (

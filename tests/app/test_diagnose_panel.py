@@ -72,6 +72,13 @@ def test_a_run_is_diagnosed_and_evaluated(qtbot, window: MainWindow) -> None:
     assert all(result["true"][k] == i and result["predicted"][k] == j for k in cell.indices)
     cell.grid.imageClicked.emit(0)
     assert opened == [(cell.indices[0], "test")]
+    # The run is kept with the project, with its test accuracy and what changed.
+    runs = window.doc.project.runs
+    assert len(runs) == 1 and runs[0]["summary"] == "first run"
+    assert runs[0]["test_acc"] == pytest.approx(result["accuracy"]) and len(runs[0]["epochs"]) == 25
+    assert d.runs_view.table.rowCount() == 1
+    d.open_run_folder(str(window.doc.project.data["source"]["path"]))  # a file, not a run folder
+    assert window.doc.project.runs == runs
     # On demand too, on another split.
     d.evaluation.split_box.setCurrentIndex(1)
     d.evaluation.evaluate_button.click()

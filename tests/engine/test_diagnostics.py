@@ -43,7 +43,8 @@ def test_gradient_and_weight_norms_by_hand() -> None:
     assert flow["layers"] == ["fc1", "fc2"]  # forward order, the ReLU has no parameters
     assert flow["grad_norm"] == pytest.approx([math.sqrt(12), math.sqrt(6)])
     assert flow["weight_norm"] == pytest.approx([2.0, math.sqrt(3)])
-    assert run_probe(net, "gradient_flow", {}) == flow
+    probed = run_probe(net, "gradient_flow", {})
+    assert probed.pop("cost_s") >= 0 and probed == flow
 
 
 def test_dead_relu_fraction_by_hand() -> None:

@@ -157,3 +157,30 @@ def test_compare_view_side_by_side(qtbot) -> None:
     assert "no warning" in view.columns[1][0].text()
     assert view.columns[0][1].rows[0][0] == pytest.approx(1e-4)
     assert len(view.loss.curves) == 2 and not math.isnan(view.loss.runs[1][2][0])
+
+
+def test_runs_view_sorts_by_val_accuracy_and_overlays_ticked_runs(qtbot) -> None:
+    from widgets.diagnose.runs_view import RunsView
+
+    view = shown(RunsView(), qtbot, (1100, 400))
+    assert view.overlay._stack.currentWidget() is view.overlay.empty_label
+
+    def run(number: int, val: float | None) -> dict:
+        epochs = [{"epoch": 1, "val_acc": val, "val_loss": 1.0}, {"epoch": 2, "val_acc": val,
+                                                                    "val_loss": 0.8}]
+        return {"number": number, "label": f"Run {number}", "val_acc": val, "test_acc": None,
+                "epochs": epochs, "summary": "lr 0.01→0.001", "when": "now", "settings": {}}
+
+    view.set_runs([run(1, 0.5), run(2, 0.9), run(3, None), run(4, 0.7)])
+    order = [view.table.item(r, 0).text() for r in range(4)]
+    assert order == ["Run 2", "Run 4", "Run 1", "Run 3"]  # best first, no accuracy last
+    assert view.ticked_numbers() == {2, 3, 4}  # the newest three
+    assert [label for label, _c, _r in view.overlay.runs] == ["Run 2", "Run 3", "Run 4"]
+    view.table.item(0, 0).setCheckState(view.table.item(0, 0).checkState().Unchecked)
+    assert [label for label, _c, _r in view.overlay.runs] == ["Run 3", "Run 4"]
+    qtbot.waitUntil(lambda: view.overlay.redraw_count > 0, timeout=3000)
+    x, y = view.overlay.acc_curves[1].getOriginalDataset()
+    assert x.tolist() == [1.0, 2.0] and y.tolist() == [pytest.approx(70.0)] * 2
+    assert "Run 4" in view.overlay.acc_plot.titleLabel.text
+    view.set_runs([run(1, 0.5), run(2, 0.9), run(3, None), run(4, 0.7), run(5, 0.95)])
+    assert view.ticked_numbers() == {3, 4, 5}  # a new run is shown at once, choices kept

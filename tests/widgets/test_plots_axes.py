@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QImage, QPainter
 
@@ -99,3 +100,23 @@ def test_new_run_resets_ranges_and_clear_brings_back_the_empty_state(qtbot) -> N
     assert ly1 == pytest.approx(0.011)
     (ex0, ex1), _ = plots.accuracy_plot.viewRange()
     assert ex0 < 1 and 2 < ex1 < 3
+
+
+@pytest.mark.parametrize("scale", [(1e-7, 1.0), (0.15, 0.9)])
+def test_log_axis_labels_never_overlap(qtbot, scale: tuple[float, float]) -> None:
+    from widgets.plots.gradient_strip import GradientStrip
+
+    strip = GradientStrip()
+    qtbot.addWidget(strip)
+    strip.resize(700, 260)
+    strip.show()
+    qtbot.waitExposed(strip)
+    low, high = scale
+    strip.set_layers(["a", "b", "c", "d"])
+    for step in range(1, 60):
+        strip.add(step, list(np.geomspace(low, high, 4) * (1 + 0.1 * np.sin(step))))
+    qtbot.waitUntil(lambda: strip.redraw_count > 0 and not strip.is_dirty(), timeout=3000)
+    strip.curve_plot.enableAutoRange()
+    qtbot.wait(100)
+    rects = tick_rects(strip.curve_plot.getAxis("left"))
+    assert len(rects) >= 2 and not overlapping(rects)

@@ -73,6 +73,7 @@ class CompareView(QWidget):
         self.strips = QHBoxLayout()
         self.columns: list[tuple[QLabel, GradientStrip]] = []
         self.loss = LossOverlay(dark=dark)
+        self.loss.setMinimumHeight(170)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)

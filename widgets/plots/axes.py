@@ -88,6 +88,24 @@ class CompactAxis(pg.AxisItem):
                 return [(spacing, 0.0)]
         return [(maxVal - minVal, 0.0)]
 
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802, N803
+        """On a log axis pyqtgraph labels every minor tick (0.2 0.3 0.4 ... 0.9 stacked
+        on each other): keep one level, the decades when there are two or more, and thin
+        it until the labels fit."""
+        levels = super().tickValues(minVal, maxVal, size)
+        if not self.logMode or not levels or size <= 0 or maxVal <= minVal:
+            return levels
+        spacing, values = next(((s, v) for s, v in levels if len(v) >= 2), levels[0])
+        if len(levels) > 1 and len(values) < 2:
+            spacing, values = levels[1][0], sorted(set(levels[0][1]) | set(levels[1][1]))
+        need = self._label_extent(minVal, maxVal, 1.0) + LABEL_GAP_PX / 2
+        per_pixel = (maxVal - minVal) / size
+        kept: list[float] = []
+        for value in sorted(values):
+            if not kept or (value - kept[-1]) / per_pixel >= need:
+                kept.append(value)
+        return [(spacing, kept)]
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         if self.logMode:
             return super().tickStrings(values, scale, spacing)

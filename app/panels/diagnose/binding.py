@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from app.jobs import JobRunner
 from app.panels.diagnose.probes import DiagnosticsRecorder
+from app.panels.diagnose.runs import RunsKeeper
 from widgets.theme import is_dark, theme_notifier
 
 if TYPE_CHECKING:
@@ -42,17 +43,19 @@ class DiagnoseBinding(QObject):
         super().__init__(window)  # type: ignore[arg-type]  # the host is the QMainWindow
         self.window, self.doc, self.controller = window, doc, controller
         self.jobs = jobs if jobs is not None else JobRunner(self)
-        # Where trained weights come from: the Document once it keeps them; until then the
-        # weights the recorder copied at the last epoch end or the Finished event carried.
-        self.weights_provider = weights_provider
+        # Where trained weights come from: the Document's (the last run's, or the project's
+        # saved ones); else the Finished event's, else the recorder's last epoch-end copy.
+        self.weights_provider = weights_provider if weights_provider is not None else (
+            lambda: doc.weights)
         self.recorder = DiagnosticsRecorder(controller, self)
+        self.runs = RunsKeeper(doc, controller, self)
         self._finished_weights: dict[str, Any] | None = None
         self._gradient_rows: list[list[float]] = []
         self._gradient_layers: list[str] = []
         self._layer = ""
         self._eval_job = self._compare_job = 0
         self._result: dict[str, Any] | None = None
-        self.evaluation = self.gradients = self.compare = None  # built by ensure_views
+        self.evaluation = self.gradients = self.compare = self.runs_view = None  # ensure_views
         self.tabs = QTabWidget()
         self._placeholder = QLabel("Loading the diagnosis views…")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -103,14 +106,20 @@ class DiagnoseBinding(QObject):
         from widgets.diagnose.compare_view import CompareView
         from widgets.diagnose.evaluation_view import EvaluationView
         from widgets.diagnose.gradients_view import GradientsView
+        from widgets.diagnose.runs_view import RunsView
 
         dark = is_dark()
         self.evaluation = EvaluationView(dark=dark)
         self.gradients = GradientsView(dark=dark)
+        self.runs_view = RunsView(dark=dark)
         self.compare = CompareView(dark=dark)
         self.tabs.addTab(self.evaluation, "Evaluation")
         self.tabs.addTab(self.gradients, "Gradients")
+        self.tabs.addTab(self.runs_view, "Runs")
         self.tabs.addTab(self.compare, "Compare")
+        self.runs_view.set_runs(self.runs.runs)
+        self.runs.runsChanged.connect(lambda: self.runs_view.set_runs(self.runs.runs))
+        self.runs_view.openFolderRequested.connect(self.open_run_folder)
         self._layout.replaceWidget(self._placeholder, self.tabs)
         self._placeholder.deleteLater()
         self.evaluation.evaluateRequested.connect(self.evaluate)
@@ -124,7 +133,8 @@ class DiagnoseBinding(QObject):
         self.ensure_views()
         self.dock.show()
         self.dock.raise_()
-        pages = {"evaluation": self.evaluation, "gradients": self.gradients, "compare": self.compare}
+        pages = {"evaluation": self.evaluation, "gradients": self.gradients,
+                 "runs": self.runs_view, "compare": self.compare}
         if tab in pages:
             self.tabs.setCurrentWidget(pages[tab])
 
@@ -136,8 +146,7 @@ class DiagnoseBinding(QObject):
         self.gradients.clear()
 
     def _on_finished(self, finished: Any) -> None:
-        # The Finished event carries the final weights once the engine adds them (#6).
-        self._finished_weights = getattr(finished, "weights", None) or self.recorder.latest_weights
+        self._finished_weights = finished.weights or self.recorder.latest_weights
         if finished.reason == "completed" and self.trained_weights() is not None:
             self.evaluate("test")  # after every completed run, as the issue asks
 
@@ -218,6 +227,25 @@ class DiagnoseBinding(QObject):
         self.evaluation.show_cell(title, [r["images"][i] for i in shown], captions,
                                   [int(i) for i in shown])
 
+    # ---- runs ---------------------------------------------------------------------------------
+    def open_run_folder(self, folder: str | None = None) -> None:
+        """Add a `netcanvas train --out` folder as a run (asks for it when not given)."""
+        from engine.runs import RunError
+
+        if folder is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            folder = QFileDialog.getExistingDirectory(self.panel, "Open Run Folder")
+            if not folder:
+                return
+        try:
+            run = self.runs.add_folder(folder)
+        except RunError as exc:
+            self.window.show_message(str(exc))
+            return
+        self.show_panel("runs")
+        self.window.show_message(f"{run['label']} added: {run['summary']}.")
+
     # ---- the lab ------------------------------------------------------------------------------
     def run_compare(self) -> None:
         from engine.project import dumps
@@ -241,6 +269,8 @@ class DiagnoseBinding(QObject):
             self._result = result
             images = [result["images"][m["index"]] for m in result["mistakes"]]
             self.evaluation.show_result(result, images)
+            if result["split"] == "test" and result.get("trained", True):
+                self.runs.set_test_accuracy(result["accuracy"])
             self.window.show_message(f"Evaluation: {100 * result['accuracy']:.2f}% accuracy on "
                                      f"the {result['split']} split.")
         elif job_id == self._compare_job:
@@ -262,7 +292,7 @@ class DiagnoseBinding(QObject):
         self.window.show_message(message)
 
     def _set_dark(self, dark: bool) -> None:
-        for view in (self.evaluation, self.gradients, self.compare):
+        for view in (self.evaluation, self.gradients, self.runs_view, self.compare):
             if view is not None:
                 view.set_dark(dark)
 

@@ -2,9 +2,12 @@
 
 Through the TrainingController interface only (request_probe + probeResult), so it works
 the same whether the trainer runs on a thread or in a worker process. Gradient norms are
-requested every GRADIENT_MS and histograms every HISTOGRAM_MS, never with one of the same
-kind still unanswered; the weights ("state") at every epoch end. Probes run between
-steps on the live model, so training needs no change (bench/diagnose.py measures the cost).
+requested at most every GRADIENT_MS and histograms every HISTOGRAM_MS, never with one of
+the same kind still unanswered; the weights ("state") at every epoch end. Probes run
+between steps on the live model, so training needs no change. Each answer says what it
+cost, and the next request of its kind waits until that cost is at most SHARE of the time
+in between: on a loaded machine (measured: 6x oversubscribed cores) fixed rates let the
+probes take 17% of the run; paced, each kind stays near SHARE (bench/diagnose.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 GRADIENT_MS = 250
 HISTOGRAM_MS = 2000
+SHARE = 0.005  # of the training time, per probe kind (two kinds: about 1% in all)
+MAX_INTERVAL_MS = 30_000
 MAX_SNAPSHOTS = 400  # histogram snapshots kept per run (~13 minutes at HISTOGRAM_MS)
+
+
+def pace_ms(cost_s: float, base_ms: int, share: float = SHARE) -> int:
+    """The wait before the next request of a kind whose last answer cost `cost_s`."""
+    return int(min(MAX_INTERVAL_MS, max(base_ms, 1000 * cost_s / share)))
 
 
 class DiagnosticsRecorder(QObject):
@@ -36,6 +46,8 @@ class DiagnosticsRecorder(QObject):
         self._histogram_timer = QTimer(self)
         self._histogram_timer.setInterval(HISTOGRAM_MS)
         self._histogram_timer.timeout.connect(lambda: self._ask("histograms"))
+        self.base_ms = {"gradient_flow": GRADIENT_MS, "histograms": HISTOGRAM_MS}
+        self._timers = {"gradient_flow": self._gradient_timer, "histograms": self._histogram_timer}
         controller.started.connect(self._on_started)
         controller.epochEnded.connect(self._on_epoch)
         controller.probeResult.connect(self._on_result)
@@ -46,8 +58,8 @@ class DiagnosticsRecorder(QObject):
         self.latest_weights = None
         self._pending.clear()
         if self.enabled:
-            self._gradient_timer.start()
-            self._histogram_timer.start()
+            for kind, timer in self._timers.items():
+                timer.start(self.base_ms[kind])
             self._ask("histograms")  # the run's first snapshot: the reference
 
     def _on_state(self, _state: str) -> None:
@@ -72,6 +84,9 @@ class DiagnosticsRecorder(QObject):
         if kind is None or result.error:
             return
         payload = result.payload
+        timer = self._timers.get(kind)
+        if timer is not None and timer.isActive():
+            timer.setInterval(pace_ms(float(payload.get("cost_s", 0.0)), self.base_ms[kind]))
         if kind == "gradient_flow" and payload.get("layers"):
             self.gradients.emit(result.step, payload["layers"], payload["grad_norm"])
         elif kind == "histograms":
