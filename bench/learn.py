@@ -9,13 +9,19 @@ above 2, wall time mostly measures waiting for a core. Exits 1 when the target i
 
 from __future__ import annotations
 
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# bench/inspect.py would shadow the standard library's inspect (numpy imports it) when
+# this script runs as `python bench/learn.py`: search the project root instead.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import os  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402

@@ -79,3 +79,35 @@ def test_lesson_asks_before_replacing_unsaved_work(window) -> None:  # noqa: ANN
     before = window.doc.project
     assert not lab.open_lesson("pool")
     assert window.doc.project is before
+
+
+def test_lessons_doc_mirrors_the_lesson_list() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "lessons.md").read_text()
+    for item in LESSONS:
+        assert f". {item.title}\n" in text, item.title
+    for name in ("conv", "pool", "loss", "linear", "activations", "dropout", "preprocess", "flow"):
+        assert (Path(__file__).resolve().parents[2] / "docs" / "images" / f"lab-{name}.png").is_file()
+
+
+def test_stepper_views_use_the_documents_trained_weights(window, qtbot) -> None:  # noqa: ANN001
+    import numpy as np
+
+    from engine.model import model_from_project, model_weights
+    from engine.project import dumps
+
+    lab = window.bindings["lab"]
+    assert lab.open_lesson("conv")
+    qtbot.waitUntil(lambda: window.bindings["data"].dataset is not None, timeout=30000)
+    lab.controller.refresh()
+    assert lab.controller.wait(60)
+    conv = lab.adapters["conv"]
+    assert conv.trace.weights_note == "initial weights (untrained)"
+    _, model = model_from_project(dumps(window.doc.project))
+    weights = model_weights(model)
+    weights["conv1.weight"] = np.full_like(weights["conv1.weight"], 0.5)
+    window.doc.set_weights(weights, "test")
+    lab.controller.refresh()
+    assert lab.controller.wait(60)
+    assert conv.trace.weights_note == "trained weights"
+    assert np.all(conv.trace.weight == 0.5)
+    assert "trained weights" in lab.panel.note.text()

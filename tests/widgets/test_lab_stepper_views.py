@@ -102,3 +102,19 @@ def test_loss_stepper_view_and_temperature(qtbot) -> None:  # noqa: ANN001
     assert f"= {b.hinge:.4f}" in text
     assert f"= {b.total:.4f}" in text
     assert _painted(page.view)
+
+
+def test_stepper_panel_saves_the_view_as_png(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from widgets.lab.lab_panel import LabPanel
+
+    page = StepperPage(ConvStepperView())
+    panel = LabPanel({"conv": page, "loss": LossPage()}, {"conv": "Convolution"})
+    qtbot.addWidget(panel)
+    panel.resize(800, 500)
+    panel.show_view("loss")
+    assert panel.current_view() == "loss"
+    panel.show_view("conv")
+    assert panel.save_view(str(tmp_path / "view.png"))
+    assert (tmp_path / "view.png").stat().st_size > 0
+    assert not panel.save_view(str(tmp_path / "missing" / "view.png"))
+    assert "Could not write" in panel.note.text()

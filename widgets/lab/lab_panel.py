@@ -9,9 +9,20 @@ from html import escape
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from widgets.image_grid import to_qimage
+from widgets.lab.loss_view import LossPage
+from widgets.lab.stepper_page import StepperPage
 
 THUMB_PX = 40
 
@@ -39,6 +50,10 @@ class LabPanel(QWidget):
         top.addWidget(self.thumb)
         top.addWidget(self.sample_text, 1)
         top.addWidget(self.note)
+        self.save_png = QPushButton("Save as PNG…")
+        self.save_png.setToolTip("Save the view shown as a PNG picture")
+        self.save_png.clicked.connect(self._save_clicked)
+        top.addWidget(self.save_png)
         self.lesson = QLabel("")
         self.lesson.setWordWrap(True)
         self.lesson.setObjectName("lessonText")
@@ -55,6 +70,29 @@ class LabPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.lesson)
         layout.addWidget(self.tabs, 1)
+
+    def ask_png_path(self) -> str | None:
+        """The file to save the view to (tests replace this instead of a dialog)."""
+        path, _ = QFileDialog.getSaveFileName(self, "Save View as PNG",
+                                              f"lab-{self.current_view()}.png",
+                                              "PNG pictures (*.png)")
+        if not path:
+            return None
+        return path if path.lower().endswith(".png") else f"{path}.png"
+
+    def _save_clicked(self) -> None:
+        path = self.ask_png_path()
+        if path:
+            self.save_view(path)
+
+    def save_view(self, path: str) -> bool:
+        """The current tab's drawing as a PNG; False (and a sentence in the note) on failure."""
+        page = self.tabs.currentWidget()
+        widget = page.view if isinstance(page, StepperPage | LossPage) else page
+        ok = widget.grab().save(path, "PNG")
+        if not ok:
+            self.note.setText(f"Could not write '{path}'; pick a folder you can write to.")
+        return ok
 
     def current_view(self) -> str:
         i = self.tabs.currentIndex()

@@ -31,6 +31,8 @@ class StepperPage(QWidget):
                  layers: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
+        # Clicking the drawing gives it focus; the arrow keys it ignores reach this page.
+        view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.row_length = 1  # steps per output row, for Up / Down
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         top = QHBoxLayout()

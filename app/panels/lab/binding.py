@@ -31,6 +31,8 @@ class LabBinding(QObject):
                                         self.adapters, self)
         self.dock = window.add_dock(DOCK_KEY, DOCK_TITLE, self.panel,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Hidden until asked for (Help ▸ Lessons, View ▸ Panels): a hidden lab runs no jobs.
+        self.dock.hide()
         self.dock.visibilityChanged.connect(lambda shown: shown and self.controller.schedule())
         self.lesson_actions: dict[str, QAction] = {}
         self.last_lesson: Lesson | None = None

@@ -96,6 +96,8 @@ class LabController(QObject):
     def refresh(self) -> None:
         """Bring the visible view up to date (submitting its job when its inputs changed)."""
         self._timer.stop()
+        if not self.panel.isVisible():
+            return  # shown again later, the dock asks for a refresh
         key = self.panel.current_view()
         adapter = self.adapters.get(key)
         ds = self.dataset
