@@ -29,7 +29,7 @@ from engine.layers import get_spec
 from engine.layout import ROW_STEP, auto_layout
 from engine.project import Project, ProjectError, load_project, save_project
 from engine.weights import WeightsError
-from engine.weights_state import load_project_weights, save_project_weights
+from engine.weights.state import load_project_weights, save_project_weights
 
 PASTE_OFFSET = 40.0
 

@@ -3,7 +3,7 @@
 Plain Python (the Document owns one and emits weightsChanged): the weights as numpy
 (engine.weights' plain data), the params each node had when they were trained, and per
 node "trained" / "stale" / "untrained" / "none" (no parameters), recomputed after every
-edit by engine.weights_state without torch. The weights are not on the undo stack, but
+edit by engine.weights.state without torch. The weights are not on the undo stack, but
 undoing an edit makes a stale layer trained again, because staleness is recomputed from
 the graph, never recorded as an event.
 """
@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.analysis import Analysis
 from engine.graph import Graph
-from engine.weights_state import (
+from engine.weights.state import (
     NO_WEIGHTS,
     STALE,
     TRAINED,

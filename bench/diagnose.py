@@ -25,8 +25,8 @@ import threading
 import time
 from pathlib import Path
 
-# The repository root instead of bench/ itself: bench/inspect.py would shadow the standard
-# library's inspect module, which torch imports.
+# The repository root instead of bench/ itself, so no bench script can shadow a standard
+# library module that torch imports.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 EVAL_TARGET_S = 5.0

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-# The project root replaces this script's folder on sys.path: bench/inspect.py would
+# The project root replaces this script's folder on sys.path: a script named like a standard module would
 # otherwise shadow the standard library's inspect module.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 

@@ -77,7 +77,7 @@ def capture_and_draw_ms(template: str, repeats: int) -> tuple[float, float, floa
 
 
 def views_drawer() -> Callable[[dict[str, np.ndarray]], None]:
-    """The Inspect dock's drawing of all feature maps, for bench/inspect.py's DRAWERS: the
+    """The Inspect dock's drawing of all feature maps, for bench/inspect_maps.py's DRAWERS: the
     per-layer range and title the job adds, then FeatureMapGrid building and painting
     every section (grab() paints them all, as a first show does)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/inspect.py would shadow the standard library's inspect (numpy imports it) when
+# a script named like a standard module would shadow the standard library's inspect (numpy imports it) when
 # this script runs as `python bench/learn.py`: search the project root instead.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Python puts this script's folder first on sys.path, where bench/inspect.py would shadow
+# Python puts this script's folder first on sys.path, where a script named like a standard module would shadow
 # the standard library's inspect (numpy imports it); the repository root is what we need.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)

@@ -48,7 +48,7 @@ class Project:
     data: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
     # {"file": "<stem>.weights.safetensors", "sha256": ...} when trained weights were saved
-    # beside the project (engine.weights_state); checked when the project is opened.
+    # beside the project (engine.weights.state); checked when the project is opened.
     weights: dict[str, Any] = field(default_factory=dict)
     # Training runs kept with the project (engine.runs: metrics only, small).
     runs: list[dict[str, Any]] = field(default_factory=list)

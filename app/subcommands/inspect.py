@@ -43,7 +43,7 @@ def run(ns: argparse.Namespace) -> int:
     from engine.data import DataError, detect_source
     from engine.project import ProjectError, dumps, load_project
     from engine.weights import WeightsError
-    from engine.weights_state import load_project_weights, read_weights_for
+    from engine.weights.state import load_project_weights, read_weights_for
 
     try:
         project = load_project(ns.project)

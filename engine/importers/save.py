@@ -1,7 +1,7 @@
 """Writing an imported network: the weights beside the project, then the project.
 
 The project records its weights as any project with trained weights does
-(engine.weights_state, docs/project-format.md): `"weights": {"file":
+(engine.weights.state, docs/project-format.md): `"weights": {"file":
 "<stem>.weights.safetensors", "sha256": ...}`. Both writes are atomic; when the project
 cannot be written, a weights file made just now is removed again, so a failed import
 leaves nothing behind.
@@ -16,7 +16,7 @@ from typing import Any
 from engine.importers.errors import ModelImportError
 from engine.project import ProjectError, save_project
 from engine.weights import WeightsError
-from engine.weights_state import save_project_weights, weights_path_for
+from engine.weights.state import save_project_weights, weights_path_for
 
 
 def save_import(result: Any, project_path: str | os.PathLike[str]) -> tuple[Path, Path]:

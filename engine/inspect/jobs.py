@@ -76,7 +76,7 @@ def load_fitting(model: Any, weights: dict[str, np.ndarray]) -> None:
     fit exactly (WeightsError naming the layer and both shapes otherwise)."""
     import torch
 
-    from engine.weights_state import check_partial_fit
+    from engine.weights.state import check_partial_fit
 
     state = model.state_dict()
     check_partial_fit(weights, {n: tuple(t.shape) for n, t in state.items()})

@@ -50,7 +50,7 @@ def test_import_writes_project_and_weights(tmp_path: Path, capsys) -> None:  # n
     assert np.array_equal(weights["fc1.weight"], rand(4, 32))
     # The project opens with these weights as the editor opens any trained project.
     from engine.analysis import analyse
-    from engine.weights_state import load_project_weights
+    from engine.weights.state import load_project_weights
 
     loaded = load_project_weights(out, project.weights, project.graph, analyse(project.graph))
     assert set(loaded) == set(weights)

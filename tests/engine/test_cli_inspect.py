@@ -17,7 +17,7 @@ from engine.inspect import render
 from engine.model import model_from_project
 from engine.project import load_project
 from engine.weights import read_weights
-from engine.weights_state import load_project_weights
+from engine.weights.state import load_project_weights
 from tests.engine.test_headless import tiny_npz, tiny_project
 
 

@@ -14,7 +14,7 @@ from engine.model import build_model, model_weights
 from engine.project import Project, dumps
 from engine.templates import ORDER, load_template
 from engine.weights import WeightsError, save_weights
-from engine.weights_state import (
+from engine.weights.state import (
     NO_WEIGHTS,
     STALE,
     TRAINED,

@@ -1,7 +1,7 @@
 """File > Load Weights…: trained weights from a file into the open document.
 
 The file is read on the job worker (a .pt file needs torch, which must not load on the GUI
-thread) by engine.weights_state.read_weights_for, which never executes code from the file
+thread) by engine.weights.state.read_weights_for, which never executes code from the file
 and refuses weights whose names or shapes do not match the network, naming the layer and
 both shapes. Nothing changes unless the whole file fits.
 """
@@ -22,7 +22,7 @@ from engine.project import dumps
 
 WEIGHTS_FILTER = ("Weights (*.safetensors *.pt *.pth);;Safetensors (*.safetensors);;"
                   "PyTorch checkpoints and state_dicts (*.pt *.pth);;All files (*)")
-READ_JOB = "engine.weights_state:read_weights_for"
+READ_JOB = "engine.weights.state:read_weights_for"
 
 
 class WeightsBinding(QObject):

@@ -8,7 +8,7 @@ receptive field (engine.inspect.receptive.input_region, called on mouse move) is
 too, against 2 ms. Prints medians of repeated runs (this machine is noisy) and exits
 non-zero when a target is missed.
 
-    python bench/inspect.py [none|qt-views]
+    python bench/inspect_maps.py [none|qt-views]
 
 With the default "qt-views" drawing (bench/inspect_views.py) it also measures the training
 slowdown with live maps and canvas thumbnails on (target < 3%).

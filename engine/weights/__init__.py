@@ -77,7 +77,7 @@ def read_weights(path: str | os.PathLike[str]) -> Weights:
             raise WeightsError(f"Cannot read the weights file {source}: it is damaged or "
                                f"truncated ({_first_line(exc)}).") from None
     # .pt/.pth need torch: read in the engine worker (or the CLI), never in the GUI process.
-    from engine.weights_pt import read_torch_file
+    from engine.weights.pt import read_torch_file
 
     return read_torch_file(path, source)
 
