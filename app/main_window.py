@@ -23,6 +23,7 @@ from app.actions import (
 )
 from app.bindings.canvas import bind_canvas
 from app.bindings.inspector import bind_inspector
+from app.dock_layout import apply_default_sizes, default_geometry, tab_default_layout
 from app.document import PASTE_OFFSET, Document
 from app.file_controller import FileController
 from app.placement import GAP as PLACE_GAP
@@ -44,8 +45,6 @@ from widgets.summary import SummaryDialog
 from widgets.theme import apply_theme, is_dark, theme_notifier
 
 APP_NAME = "NetCanvas"
-DEFAULT_SIZE = (1400, 900)
-DEFAULT_DOCK_WIDTHS = (250, 390)  # palette, inspector: the inspector's formulas need room
 # Dock titles and toolbar: a little air and a hairline, in palette colours so both themes fit.
 FRAME_STYLE = """
 QDockWidget::title { padding: 7px 10px 5px 10px; }
@@ -339,22 +338,7 @@ class MainWindow(QMainWindow):
         self._layout_restored = True
 
     def _default_dock_layout(self) -> None:
-        """No saved layout: every right-hand panel is a tab beside the inspector (which stays
-        in front), and every bottom panel a tab beside the training panel (which stays in
-        front), so the canvas keeps its size and the window its width whatever panels the
-        features add; then the side columns get their widths."""
-        for front_key, area in (("inspector", Qt.DockWidgetArea.RightDockWidgetArea),
-                                ("training", Qt.DockWidgetArea.BottomDockWidgetArea)):
-            front = self.docks.get(front_key)
-            if front is None or self.dockWidgetArea(front) != area:
-                continue
-            tabbed = set(self.tabifiedDockWidgets(front))
-            for dock in self.docks.values():
-                # A panel hidden until asked for (Diagnose) joins the tabs when it is shown.
-                if (dock is not front and dock not in tabbed and not dock.isFloating()
-                        and not dock.isHidden() and self.dockWidgetArea(dock) == area):
-                    self.tabifyDockWidget(front, dock)
-            front.raise_()
+        tab_default_layout(self, self.docks)
         # Sizes given before the window has its final size are scaled with it afterwards,
         # so they are applied when it is first shown (showEvent).
         self._default_sizes_pending = True
@@ -363,25 +347,10 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_sizes_pending:
             self._default_sizes_pending = False
-            self.resizeDocks([self.docks["palette"], self.docks["inspector"]],
-                             list(DEFAULT_DOCK_WIDTHS), Qt.Orientation.Horizontal)
-            bottom = self.docks.get("training")
-            if bottom is not None and not bottom.isFloating():
-                # The canvas keeps most of the height; the bottom tabs get about a third.
-                self.resizeDocks([bottom], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
+            apply_default_sizes(self, self.docks)
 
     def _default_geometry(self) -> None:
-        """First start: a comfortable size that still fits a small laptop screen, centred."""
-        screen = QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(*DEFAULT_SIZE)
-            return
-        avail = screen.availableGeometry()
-        self.resize(min(DEFAULT_SIZE[0], int(avail.width() * 0.92)),
-                    min(DEFAULT_SIZE[1], int(avail.height() * 0.92)))
-        frame = self.frameGeometry()
-        frame.moveCenter(avail.center())
-        self.move(frame.topLeft())
+        default_geometry(self)
 
     def save_layout(self) -> None:
         self.settings.set_window_layout(self.saveGeometry(), self.saveState(LAYOUT_VERSION))
