@@ -93,6 +93,9 @@ class InspectPanel(QWidget):
         # ---- toolbar
         self.weights_label = QLabel()
         self.weights_label.setObjectName("inspectWeightsState")
+        # Long sentences wrap instead of widening the dock (and with it the whole window).
+        self.weights_label.setWordWrap(True)
+        self.weights_label.setMinimumWidth(120)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(90)
