@@ -58,6 +58,7 @@ class DiagnosticsRecorder(QObject):
         controller.epochEnded.connect(self._on_epoch)
         controller.probeResult.connect(self._on_result)
         controller.stateChanged.connect(self._on_state)
+        controller.finished.connect(self._on_finished)
 
     def kept_timeline(self) -> list[dict[str, Any]]:
         """The epochs whose snapshot came back (a request still unanswered at an epoch's end
@@ -79,6 +80,14 @@ class DiagnosticsRecorder(QObject):
         if not self.controller.is_running:
             self._gradient_timer.stop()
             self._histogram_timer.stop()
+
+    def _on_finished(self, finished: Any) -> None:
+        """The last epoch's end is often seen only after the run ended (events arrive in
+        batches), too late for a probe: its filters come from the Finished weights."""
+        weights = getattr(finished, "weights", None)
+        if weights and self.timeline and not self.timeline[-1]["filters"]:
+            self.timeline[-1]["filters"] = filters_of(weights)
+            self.timelineChanged.emit()
 
     def _on_epoch(self, event: Any) -> None:
         self.timeline.append({"epoch": event.epoch, "filters": {}, "maps": {}})
