@@ -2,12 +2,13 @@
 
 Actions live in `window.actions[key]` and menus in `window.menus[key]`, so later parts of
 the app (the training panels) can enable, wire or extend them without reaching into
-this module. Handlers are the window's methods, looked up by name when the action fires.
+this module. Handlers are typed calls on the window, made when the action fires.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,13 +23,16 @@ if TYPE_CHECKING:
     from app.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
+Handler = Callable[["MainWindow"], object]
 
 
 @dataclass(frozen=True)
 class ActionSpec:
     key: str
     text: str
-    handler: str  # dotted attribute path from the window, e.g. "files.save"
+    # Called with the window when the action fires (so the canvas or file controller may
+    # be replaced after start); None for actions wired later by their owner (training).
+    handler: Handler | None
     shortcuts: tuple[str | QKeySequence.StandardKey, ...] = ()
     icon: str | None = None
     tip: str = ""
@@ -36,40 +40,41 @@ class ActionSpec:
 
 
 SPECS: tuple[ActionSpec, ...] = (
-    ActionSpec("new", "&New from Template…", "files.new_from_template", (Key.New,), "new",
+    ActionSpec("new", "&New from Template…", lambda w: w.files.new_from_template(), (Key.New,), "new",
                "Start a new network from one of the bundled templates"),
-    ActionSpec("open", "&Open…", "files.open", (Key.Open,), "open", "Open a project file"),
-    ActionSpec("save", "&Save", "files.save", (Key.Save,), "save", "Save the project"),
-    ActionSpec("save_as", "Save &As…", "files.save_as", ("Ctrl+Shift+S",), None,
+    ActionSpec("open", "&Open…", lambda w: w.files.open(), (Key.Open,), "open", "Open a project file"),
+    ActionSpec("save", "&Save", lambda w: w.files.save(), (Key.Save,), "save", "Save the project"),
+    ActionSpec("save_as", "Save &As…", lambda w: w.files.save_as(), ("Ctrl+Shift+S",), None,
                "Save the project under a new name"),
-    ActionSpec("revert", "&Revert to Saved", "files.revert", (), None,
+    ActionSpec("revert", "&Revert to Saved", lambda w: w.files.revert(), (), None,
                "Throw away the changes since the last save", enabled=False),
-    ActionSpec("quit", "&Quit", "close", (Key.Quit, "Ctrl+Q"), None, "Quit NetCanvas"),
-    ActionSpec("cut", "Cu&t", "edit_cut", (Key.Cut,), None, "Cut the selected layers"),
-    ActionSpec("copy", "&Copy", "edit_copy", (Key.Copy,), None, "Copy the selected layers"),
-    ActionSpec("paste", "&Paste", "edit_paste", (Key.Paste,), None, "Paste layers"),
-    ActionSpec("duplicate", "D&uplicate", "edit_duplicate", ("Ctrl+D",), None,
+    ActionSpec("quit", "&Quit", lambda w: w.close(), (Key.Quit, "Ctrl+Q"), None, "Quit NetCanvas"),
+    ActionSpec("cut", "Cu&t", lambda w: w.edit_cut(), (Key.Cut,), None, "Cut the selected layers"),
+    ActionSpec("copy", "&Copy", lambda w: w.edit_copy(), (Key.Copy,), None, "Copy the selected layers"),
+    ActionSpec("paste", "&Paste", lambda w: w.edit_paste(), (Key.Paste,), None, "Paste layers"),
+    ActionSpec("duplicate", "D&uplicate", lambda w: w.edit_duplicate(), ("Ctrl+D",), None,
                "Duplicate the selected layers"),
-    ActionSpec("delete", "&Delete", "edit_delete", (Key.Delete, "Backspace"), "delete",
+    ActionSpec("delete", "&Delete", lambda w: w.edit_delete(), (Key.Delete, "Backspace"), "delete",
                "Delete the selected layers and links"),
-    ActionSpec("select_all", "Select &All", "edit_select_all", (Key.SelectAll,), None,
+    ActionSpec("select_all", "Select &All", lambda w: w.edit_select_all(), (Key.SelectAll,), None,
                "Select every layer"),
-    ActionSpec("zoom_in", "Zoom &In", "view.zoom_in", (Key.ZoomIn, "Ctrl+="), "zoom-in", "Zoom in"),
-    ActionSpec("zoom_out", "Zoom &Out", "view.zoom_out", (Key.ZoomOut,), "zoom-out", "Zoom out"),
-    ActionSpec("fit", "&Fit Network", "view.fit_all", ("Ctrl+0",), "zoom-fit",
+    ActionSpec("zoom_in", "Zoom &In", lambda w: w.view.zoom_in(), (Key.ZoomIn, "Ctrl+="),
+               "zoom-in", "Zoom in"),
+    ActionSpec("zoom_out", "Zoom &Out", lambda w: w.view.zoom_out(), (Key.ZoomOut,), "zoom-out", "Zoom out"),
+    ActionSpec("fit", "&Fit Network", lambda w: w.view.fit_all(), ("Ctrl+0",), "zoom-fit",
                "Zoom to show the whole network"),
-    ActionSpec("zoom_reset", "Actual &Size (100%)", "view.reset_zoom", ("Ctrl+1",), None,
+    ActionSpec("zoom_reset", "Actual &Size (100%)", lambda w: w.view.reset_zoom(), ("Ctrl+1",), None,
                "Zoom to 100%"),
-    ActionSpec("layout", "Auto-&Layout", "doc.auto_layout", ("Ctrl+L",), "auto-layout",
+    ActionSpec("layout", "Auto-&Layout", lambda w: w.doc.auto_layout(), ("Ctrl+L",), "auto-layout",
                "Arrange the layers in tidy rows"),
-    ActionSpec("summary", "&Summary…", "show_summary", ("Ctrl+I",), "summary",
+    ActionSpec("summary", "&Summary…", lambda w: w.show_summary(), ("Ctrl+I",), "summary",
                "Table of every layer's output shape, parameters and MACs"),
-    ActionSpec("train", "&Train", "noop", ("F5",), "train", "Train the network", enabled=False),
-    ActionSpec("pause", "&Pause", "noop", ("F6",), "pause", "Pause training", enabled=False),
-    ActionSpec("stop", "&Stop", "noop", ("Shift+F5",), "stop", "Stop training", enabled=False),
-    ActionSpec("tour", "&Quick Tour", "show_quick_tour", (Key.HelpContents,), None,
+    ActionSpec("train", "&Train", None, ("F5",), "train", "Train the network", enabled=False),
+    ActionSpec("pause", "&Pause", None, ("F6",), "pause", "Pause training", enabled=False),
+    ActionSpec("stop", "&Stop", None, ("Shift+F5",), "stop", "Stop training", enabled=False),
+    ActionSpec("tour", "&Quick Tour", lambda w: w.show_quick_tour(), (Key.HelpContents,), None,
                "Five steps to your first trained network"),
-    ActionSpec("about", "&About NetCanvas", "show_about", (), None, "Version and credits"),
+    ActionSpec("about", "&About NetCanvas", lambda w: w.show_about(), (), None, "Version and credits"),
 )
 
 THEME_CHOICES = (("system", "&System"), ("light", "&Light"), ("dark", "&Dark"))
@@ -90,20 +95,12 @@ TOOLBAR = ("new", "open", "save", None, "undo", "redo", None, "delete", "layout"
            "zoom_in", "zoom_out", "fit", None, "summary", None, "train", "pause", "stop")
 
 
-def _resolve(window: MainWindow, dotted: str) -> object:
-    target: object = window
-    for part in dotted.split("."):
-        target = getattr(target, part)
-    return target
-
-
-def _connect(window: MainWindow, action: QAction, handler: str) -> None:
-    if handler == "noop":
+def _connect(window: MainWindow, action: QAction, handler: Handler | None) -> None:
+    if handler is None:
         return  # wired later by the part that owns it (training)
 
-    # Looked up when fired, so the canvas / file controller may be replaced after start.
     def fire() -> None:
-        _resolve(window, handler)()  # type: ignore[operator]
+        handler(window)
 
     action.triggered.connect(fire)
 

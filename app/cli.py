@@ -57,10 +57,15 @@ def version() -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netcanvas",
+        usage="netcanvas [-h] [--version] [PROJECT | COMMAND ...]",
         description="Build, train and inspect small neural networks. With no command, or with "
         "a project file, opens the editor.",
+        epilog="netcanvas PROJECT opens that project (.json) in the editor; netcanvas alone "
+        "opens the editor on the last project. netcanvas COMMAND --help describes a command.",
     )
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--version", action="version", version=f"netcanvas {version()}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in _subcommands().items():
         module = importlib.import_module(module_name)
         p = sub.add_parser(name, help=module.HELP)

@@ -280,7 +280,7 @@ class Document(QObject):
         return sub.to_dict()
 
     def paste_records(self, records: dict[str, Any], offset: float = PASTE_OFFSET,
-                      text: str = "Paste") -> list[str]:
+                      text: str = "Paste", shift: tuple[float, float] | None = None) -> list[str]:
         """Add copies of `records` with fresh ids; returns the new ids. Raises GraphError
         (or ProjectError for malformed clipboard text) without changing anything."""
         from engine.project import _Reader  # the same checks a project file gets
@@ -289,6 +289,7 @@ class Document(QObject):
         rename: dict[str, str] = {}
         nodes: list[Node] = []
         taken = set(self.graph.nodes)
+        dx, dy = shift if shift is not None else (offset, offset)
         for n in sub.nodes.values():
             prefix = n.spec.id_prefix
             k = 1
@@ -298,7 +299,7 @@ class Document(QObject):
             taken.add(new_id)
             rename[n.id] = new_id
             nodes.append(Node(new_id, n.type_id, dict(n.params),
-                              (n.position[0] + offset, n.position[1] + offset)))
+                              (n.position[0] + dx, n.position[1] + dy)))
         edges = [Edge(rename[e.source], rename[e.target], e.port) for e in sub.edges]
         if not nodes:
             return []

@@ -19,6 +19,7 @@ import multiprocessing
 import queue
 import signal
 import threading
+import time
 import traceback
 from typing import Any
 
@@ -82,6 +83,7 @@ class EngineProcess(QObject):
         self._outbox: queue.Queue[Any] | None = None
         self._sender: threading.Thread | None = None
         self._started = threading.Event()
+        self._final = False  # closed for good (application quit): start no new worker
         self._cuda: bool | None = None
         self._dataset_sent: Any = None
         self._dataset_keys = 0
@@ -104,7 +106,7 @@ class EngineProcess(QObject):
     # ---- requests ------------------------------------------------------------------------
     def ensure_started(self) -> None:
         """Start the worker if none runs; returns at once (the child imports torch)."""
-        if self._process is not None:
+        if self._process is not None or self._final:
             return
         parent_conn, child_conn = SPAWN.Pipe(duplex=True)
         process = SPAWN.Process(target=worker_main, args=(child_conn,), name="netcanvas-engine",
@@ -119,9 +121,10 @@ class EngineProcess(QObject):
         self._sender.start()
 
     def send(self, message: Any) -> None:
+        """Queue a request, starting the worker if needed (dropped after quit)."""
         self.ensure_started()
-        assert self._outbox is not None
-        self._outbox.put(message)
+        if self._outbox is not None:
+            self._outbox.put(message)
 
     def share_dataset(self, dataset: Any) -> str:
         """Send an in-memory data set unless this worker already holds it; returns the key
@@ -140,6 +143,7 @@ class EngineProcess(QObject):
         JobRunner.wait). The wait is in select(), so it releases the GIL."""
         conn = self._conn
         if conn is None:
+            time.sleep(timeout_s)  # nothing to wait for; keeps callers' loops from spinning
             return
         try:
             readable = conn.poll(timeout_s)
@@ -174,6 +178,12 @@ class EngineProcess(QObject):
             self._sender.join(CLOSE_WAIT_S / 2)  # a large data set may still be on its way
         self._reap(wait_s=CLOSE_WAIT_S)
 
+    def close_for_good(self) -> None:
+        """close(), and start no worker after it (application quit: a controller stopping
+        its run afterwards must not spawn a new one)."""
+        self._final = True
+        self.close()
+
     def kill(self) -> None:
         """SIGKILL the worker (tests); `died` follows from the event loop, as for a crash."""
         if self._process is not None and self._started.wait(CLOSE_WAIT_S * 5):
@@ -185,8 +195,11 @@ class EngineProcess(QObject):
         self._process = self._conn = None
         self._cuda, self._dataset_sent = None, None
         if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier.deleteLater()
+            try:
+                self._notifier.setEnabled(False)
+                self._notifier.deleteLater()
+            except RuntimeError:  # at interpreter exit Qt may have deleted it already
+                pass
             self._notifier = None
         if self._outbox is not None:
             self._outbox.put(None)
@@ -216,11 +229,11 @@ def shared_engine() -> EngineProcess:
         _shared = EngineProcess()
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(_shared.close)
+            app.aboutToQuit.connect(_shared.close_for_good)
         atexit.register(_close_shared)
     return _shared
 
 
 def _close_shared() -> None:
     if _shared is not None:
-        _shared.close()
+        _shared.close_for_good()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.document import Document
 from app.settings import AppSettings
 from engine.project import ProjectError
-from engine.templates import DEFAULT_TEMPLATE, load_template
+from engine.templates import DEFAULT_TEMPLATE, project_from_template
 
 FILE_FILTER = "NetCanvas projects (*.json);;All files (*)"
 SAVE_CHOICES = ("save", "discard", "cancel")
@@ -121,7 +121,7 @@ class FileController(QObject):
         return True
 
     def load_template(self, key: str) -> None:
-        self.doc.replace_project(load_template(key), None)
+        self.doc.replace_project(project_from_template(key), None)
         self.template_key = key
 
     def open(self) -> bool:
@@ -164,10 +164,16 @@ class FileController(QObject):
         return self.save_to(path) if path else False
 
     def save_to(self, path: str | Path) -> bool:
+        project = self.doc.project
+        old_name = project.name
+        if self.doc.path is None and old_name.startswith("Untitled"):
+            # Saved under a name for the first time: the project takes the file's name.
+            project.name = Path(path).stem.replace("_", " ")
         try:
             self.doc.save(path)
         except ProjectError as exc:
             # The document keeps its dirty flag and the old file is untouched (atomic save).
+            project.name = old_name
             self.show_error("Cannot save project", str(exc))
             return False
         self.template_key = None
@@ -204,7 +210,10 @@ class FileController(QObject):
     def suggested_path(self) -> Path:
         if self.doc.path is not None:
             return self.doc.path
-        stem = re.sub(r"[^A-Za-z0-9]+", "_", self.doc.project.name).strip("_").lower() or "network"
+        name = self.doc.project.name
+        # "Untitled (from LeNet-5)" suggests lenet_5.json, not untitled_from_lenet_5.json.
+        name = name.removeprefix("Untitled (from ").removesuffix(")") if self.template_key else name
+        stem = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "network"
         return Path(self.settings.last_folder) / f"{stem}.json"
 
     def _remember(self, path: str | Path) -> None:

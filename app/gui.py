@@ -19,6 +19,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from app.autosave import install_autosave
+from app.bindings.context_menu import install_context_menus
 from app.main_window import MainWindow
 from app.settings import APPLICATION, ORGANIZATION, AppSettings, configure_location
 from widgets.icons import app_icon
@@ -81,6 +83,7 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     from app.panels.data.binding import install_data_panel
     from app.panels.diagnose.binding import install_diagnose
     from app.panels.export.binding import install_export
+    from app.panels.importer.binding import install_importer
     from app.panels.inspect.binding import install_inspect
     from app.panels.lab.binding import install_lab
     from app.panels.training.binding import install_training
@@ -95,6 +98,7 @@ def install_panels(window: MainWindow) -> dict[str, QObject]:
     bindings["export"] = install_export(window)
     bindings["diagnose"] = install_diagnose(window, window.doc, training.controller)
     bindings["lab"] = install_lab(window, window.files, lambda: data.dataset)
+    bindings["importer"] = install_importer(window, window.files)
     return bindings
 
 
@@ -105,10 +109,12 @@ def create_main_window(path: str | None = None, app: QApplication | None = None,
     settings = AppSettings()
     apply_theme(app, settings.theme)
     window = MainWindow(settings=settings, restore=False)
+    window.bindings["context_menu"] = install_context_menus(window)
     if panels:
         window.bindings.update(install_panels(window))
     window.restore_layout()  # after every panel exists, so all of them get their saved place
     window.files.start(path)
+    window.bindings["autosave"] = install_autosave(window, settings)
     return window
 
 

@@ -25,13 +25,16 @@ from app.bindings.canvas import bind_canvas
 from app.bindings.inspector import bind_inspector
 from app.document import PASTE_OFFSET, Document
 from app.file_controller import FileController
+from app.placement import GAP as PLACE_GAP
+from app.placement import paste_shift
 from app.settings import LAYOUT_VERSION, AppSettings
 from engine.analysis import Analysis
 from engine.graph import GraphError
-from engine.layout import ROW_STEP
+from engine.layout import ROW_STEP, free_spot
 from engine.project import ProjectError
-from engine.report import fmt_compact
+from engine.report import fmt_compact, plural
 from widgets.canvas import CanvasScene, CanvasView
+from widgets.canvas.constants import NODE_HEIGHT, NODE_WIDTH
 from widgets.colors import ERROR, MUTED_TEXT, ThemedColor
 from widgets.icons import app_icon
 from widgets.inspector import Inspector
@@ -53,8 +56,6 @@ QStatusBar::item { border: none; }
 """
 MESSAGE_MS = 5000
 # A new layer lands this far below the selected one; sideways steps find a free spot.
-FREE_SPOT_STEP = 200.0
-FREE_SPOT_RADIUS = 40.0
 READY = ThemedColor("#16a34a", "#4ade80")  # the status bar's "shapes all fit" dot
 
 
@@ -176,7 +177,7 @@ class MainWindow(QMainWindow):
     def _on_analysis(self, analysis: Analysis) -> None:
         dark = is_dark()
         n_err = len(analysis.errors)
-        parts = [f"{len(self.doc.graph.nodes)} layers",
+        parts = [plural(len(self.doc.graph.nodes), "layer"),
                  f"{fmt_compact(analysis.total_params)} parameters",
                  f"{fmt_compact(analysis.total_macs)} MACs"]
         if n_err:
@@ -249,15 +250,12 @@ class MainWindow(QMainWindow):
             self.show_message(str(exc))
             return None
         self.scene.select_ids([new_id])
+        self.view.ensureVisible(self.scene.node_items[new_id], 60, 60)  # follow the insert
         return new_id
 
     def _free_spot(self, x: float, y: float) -> tuple[float, float]:
         taken = [n.position for n in self.doc.graph.nodes.values()]
-        for step in range(12):
-            cx = x + FREE_SPOT_STEP * ((step + 1) // 2) * (1 if step % 2 else -1)
-            if all(abs(cx - tx) > FREE_SPOT_RADIUS or abs(y - ty) > FREE_SPOT_RADIUS for tx, ty in taken):
-                return (cx, y)
-        return (x, y)
+        return free_spot((x, y), taken, NODE_WIDTH + PLACE_GAP, NODE_HEIGHT + PLACE_GAP)
 
     # ---- edit menu -------------------------------------------------------------------
     def edit_copy(self) -> bool:
@@ -302,7 +300,8 @@ class MainWindow(QMainWindow):
 
     def _paste(self, records: dict[str, Any], offset: float, text: str) -> list[str]:
         try:
-            new_ids = self.doc.paste_records(records, offset=offset, text=text)
+            new_ids = self.doc.paste_records(records, offset=offset, text=text,
+                                             shift=paste_shift(self, records, offset))
         except (GraphError, ProjectError, ValueError) as exc:
             self.show_message(f"Cannot paste: {exc}")
             return []
@@ -341,15 +340,21 @@ class MainWindow(QMainWindow):
 
     def _default_dock_layout(self) -> None:
         """No saved layout: every right-hand panel is a tab beside the inspector (which stays
-        in front), so the canvas keeps its width; then the side columns get their widths."""
-        inspector = self.docks["inspector"]
-        right = Qt.DockWidgetArea.RightDockWidgetArea
-        tabbed = set(self.tabifiedDockWidgets(inspector))
-        for dock in self.docks.values():
-            if (dock is not inspector and dock not in tabbed and not dock.isFloating()
-                    and self.dockWidgetArea(dock) == right):
-                self.tabifyDockWidget(inspector, dock)
-        inspector.raise_()
+        in front), and every bottom panel a tab beside the training panel (which stays in
+        front), so the canvas keeps its size and the window its width whatever panels the
+        features add; then the side columns get their widths."""
+        for front_key, area in (("inspector", Qt.DockWidgetArea.RightDockWidgetArea),
+                                ("training", Qt.DockWidgetArea.BottomDockWidgetArea)):
+            front = self.docks.get(front_key)
+            if front is None or self.dockWidgetArea(front) != area:
+                continue
+            tabbed = set(self.tabifiedDockWidgets(front))
+            for dock in self.docks.values():
+                # A panel hidden until asked for (Diagnose) joins the tabs when it is shown.
+                if (dock is not front and dock not in tabbed and not dock.isFloating()
+                        and not dock.isHidden() and self.dockWidgetArea(dock) == area):
+                    self.tabifyDockWidget(front, dock)
+            front.raise_()
         # Sizes given before the window has its final size are scaled with it afterwards,
         # so they are applied when it is first shown (showEvent).
         self._default_sizes_pending = True
@@ -360,6 +365,10 @@ class MainWindow(QMainWindow):
             self._default_sizes_pending = False
             self.resizeDocks([self.docks["palette"], self.docks["inspector"]],
                              list(DEFAULT_DOCK_WIDTHS), Qt.Orientation.Horizontal)
+            bottom = self.docks.get("training")
+            if bottom is not None and not bottom.isFloating():
+                # The canvas keeps most of the height; the bottom tabs get about a third.
+                self.resizeDocks([bottom], [max(240, self.height() // 3)], Qt.Orientation.Vertical)
 
     def _default_geometry(self) -> None:
         """First start: a comfortable size that still fits a small laptop screen, centred."""

@@ -8,7 +8,10 @@ receptive field (engine.inspect.receptive.input_region, called on mouse move) is
 too, against 2 ms. Prints medians of repeated runs (this machine is noisy) and exits
 non-zero when a target is missed.
 
-    python bench/inspect.py
+    python bench/inspect.py [none|qt-views]
+
+With the default "qt-views" drawing (bench/inspect_views.py) it also measures the training
+slowdown with live maps and canvas thumbnails on (target < 3%).
 """
 
 from __future__ import annotations
@@ -86,6 +89,10 @@ def main() -> int:
     # 0.7 ms at 1 thread, 100+ ms at 2 threads while other processes load the cores).
     threads = int(os.environ.get("NETCANVAS_BENCH_THREADS", "1"))
     torch.set_num_threads(threads)
+    # The Inspect dock's real drawing, and (below) what its live maps cost training.
+    from bench.inspect_views import live_report, views_drawer
+
+    DRAWERS["qt-views"] = views_drawer()
     drawer_name = sys.argv[1] if len(sys.argv) > 1 else next(reversed(DRAWERS))
     draw = DRAWERS[drawer_name]
     failed = False
@@ -98,6 +105,8 @@ def main() -> int:
         print(f"{key:18s} capture {capture:7.2f} ms + draw {drawing:7.2f} ms = {total:7.2f} ms "
               f"(target {target:.0f} ms, ratio {total / target:.2f}); hover lookup "
               f"{hover:.3f} ms (target {HOVER_TARGET_MS:.0f}) {'PASS' if ok else 'FAIL'}")
+    if drawer_name == "qt-views":
+        failed |= not live_report()
     return 1 if failed else 0
 
 

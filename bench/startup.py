@@ -11,15 +11,21 @@ the 1.0 s target. A last run under `-X importtime` lists the slowest imports.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Python puts this script's folder first on sys.path, where bench/inspect.py would shadow
+# the standard library's inspect (numpy imports it); the repository root is what we need.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 1.0

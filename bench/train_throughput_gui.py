@@ -19,14 +19,20 @@ default), e.g. 1 to see what the old one-thread "Auto" cost.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Python puts this script's folder first on sys.path, where bench/inspect.py would shadow
+# the standard library's inspect (numpy imports it); the repository root is what we need.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 import argparse
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 0.95

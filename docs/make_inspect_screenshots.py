@@ -40,12 +40,8 @@ def trained_window(app, template: str, epochs: int):  # noqa: ANN001, ANN201
     app.processEvents()
     training = window.bindings["training"]
     training.train()
-    settle(app, lambda: training.controller.state == "idle" and training.controller.trainer)
-    if window.doc.weights is None:  # a build where runs do not yet hand their weights over
-        from engine.model import model_weights
-
-        window.doc.weights = model_weights(training.controller.trainer.model)
-        window.doc.weightsChanged.emit()
+    # The run's weights reach the document when it ends (then the dock recomputes).
+    settle(app, lambda: window.doc.weights is not None and training.controller.state == "idle")
     inspect = window.bindings["inspect"]
     inspect.dock.show()
     inspect.dock.raise_()

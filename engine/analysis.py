@@ -71,6 +71,9 @@ class Analysis:
     unused_params: int = 0
     # Node ids that do not lead to the Output (left out of the model); empty without one.
     unused: tuple[str, ...] = ()
+    # The errors (also in `errors`) where the network disagrees with the chosen data set;
+    # `fixes` repair them. The Dataset panel shows these where the data set is picked.
+    data_errors: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -210,6 +213,7 @@ def analyse(
         _reachability_warnings(graph, order, needed, warnings)
         _softmax_warning(graph, output_id, feeds, warnings)
     _saturation_warning(graph, order, warnings)
+    before_data_checks = len(errors)
     if inputs and len(inputs) == 1 and data_shape is not None:
         _data_shape_check(graph, inputs[0], tuple(data_shape), errors, fixes)
     if output_id is not None and num_classes is not None:
@@ -217,7 +221,8 @@ def analyse(
 
     unused = tuple(n for n in order if n not in needed)
     return Analysis(results, order, input_shape, output_id, errors, warnings, fixes,
-                    total_params, total_macs, activations, unused_params, unused)
+                    total_params, total_macs, activations, unused_params, unused,
+                    tuple(errors[before_data_checks:]))
 
 
 def _feeding(output_id: str, feeds: dict[str, list[str | None]]) -> set[str]:

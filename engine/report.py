@@ -28,8 +28,10 @@ def fmt_count(n: int) -> str:
 
 
 def fmt_compact(n: float) -> str:
-    """3274634 -> '3.27 M'; numbers under ten thousand are written out."""
-    for size, unit in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e4, "k")):
+    """3274634 -> '3.27 M', 8266 -> '8.3 k'; numbers under a thousand are written out.
+    (Thousands start at 1,000 so two numbers side by side, 8,266 parameters beside
+    27,520 MACs, read in the same form: '8.3 k' and '27.5 k'.)"""
+    for size, unit in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
         if abs(n) >= size:
             value = n / (size if unit != "k" else 1e3)
             return f"{value:.3g} {unit}" if unit != "k" else f"{value:.1f} k"

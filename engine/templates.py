@@ -37,3 +37,19 @@ def list_templates() -> list[TemplateInfo]:
 
 def load_template(key: str) -> Project:
     return load_project(template_path(key))
+
+
+def untitled_name(template_name: str) -> str:
+    """What a project made from a template is called until it is saved under a name."""
+    return f"Untitled (from {template_name})"
+
+
+def project_from_template(key: str) -> Project:
+    """A new project built from a template: the same network and settings, but named as
+    the user's own (the template's name and description describe the template, and stop
+    being true as soon as its layers are changed)."""
+    project = load_template(key)
+    template_name = project.name
+    project.name = untitled_name(template_name)
+    project.description = f"Started from the {template_name} template."
+    return project

@@ -44,7 +44,10 @@ def save_weights(path: str | os.PathLike[str], weights: Mapping[str, np.ndarray]
     if not directory.is_dir():
         raise WeightsError(f"Cannot save weights into {str(directory)!r}: no such folder.")
     # safetensors refuses non-contiguous arrays; copies are cheap next to the file write.
-    data = st_save({name: np.ascontiguousarray(a) for name, a in weights.items()})
+    # ascontiguousarray turns a 0-d array (BatchNorm's num_batches_tracked) into shape (1,):
+    # reshape it back, or the file no longer fits the network it came from.
+    data = st_save({name: np.ascontiguousarray(a).reshape(np.shape(a))
+                    for name, a in weights.items()})
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:

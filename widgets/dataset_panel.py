@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from engine.data import ArrayDataset, DataSource
 from widgets.class_counts import ClassCountsTable
 from widgets.colors import ACCENT, CARD, CARD_BORDER, ERROR, MUTED_TEXT
+from widgets.data_fixes import DataFixes
 from widgets.image_grid import ImageGrid
 from widgets.inspector_parts import MessageBox, card, muted_label
 from widgets.theme import is_dark, theme_notifier
@@ -139,7 +140,8 @@ class DatasetPanel(QWidget):
         self.error.hide()
         self.empty = muted_label("No dataset loaded yet. Choose one above, or open a folder "
                                  "or .npz file of your own.", page)
-        for w in (self.busy, self.status, self.error, self.empty):
+        self.fixes = DataFixes(page, self._dark)  # the network vs this data, with fixes
+        for w in (self.busy, self.status, self.error, self.fixes, self.empty):
             lay.addWidget(w)
 
         self.info_card, info = card(page)
@@ -367,6 +369,7 @@ class DatasetPanel(QWidget):
         self.setStyleSheet(_STYLE.format(card=CARD.pick(d), border=CARD_BORDER.pick(d),
                                          muted=MUTED_TEXT.pick(d), accent=ACCENT.pick(d)))
         self.error.set_dark(d)
+        self.fixes.set_dark(d)
         bar = QColor(ACCENT.pick(d))
         bar.setAlpha(60 if d else 38)
         self.table.set_bar_color(bar)

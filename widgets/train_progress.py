@@ -114,14 +114,30 @@ class TrainProgress(QWidget):
             label.setFixedSize(METRIC_WIDTH, label.sizeHint().height())
 
     # ---- states --------------------------------------------------------------------
-    def show_idle(self) -> None:
+    def show_idle(self, blocker: str = "") -> None:
+        """Before any run: how to start, or (`blocker`) why Train is disabled right now."""
+        self._idle = True
         self._set_status("Idle", NEUTRAL)
         self.bar.setValue(0)
-        self._set_bar_text("Press Train (F5) to train the network on the canvas", "Press Train (F5)")
+        self._show_blocker(blocker)
         self._set_metrics(None, None)
         self._set_message("")
 
+    def set_blocker(self, blocker: str) -> None:
+        """Why Train is disabled ("" when it is enabled); shown while no run has started, so
+        a finished run's result is never replaced by it."""
+        if self._idle:
+            self._show_blocker(blocker)
+
+    def _show_blocker(self, blocker: str) -> None:
+        if blocker:
+            self._set_bar_text(blocker, blocker.split(":")[0], "Cannot train yet")
+        else:
+            self._set_bar_text("Press Train (F5) to train the network on the canvas",
+                               "Press Train (F5)")
+
     def show_preparing(self) -> None:
+        self._idle = False
         self._epochs = 0
         self._last_batch, self._paused = None, False
         self._set_status("Preparing data…", INFO)

@@ -13,7 +13,11 @@ from app.document import Document
 from engine.analysis import Analysis
 from engine.graph import Edge, GraphChange, GraphError
 from engine.layers import UnknownLayerError
+from engine.layout import free_spot
+from widgets.canvas.constants import NODE_HEIGHT, NODE_WIDTH
 from widgets.canvas.scene import CanvasScene
+
+CARD_GAP = 16.0  # free space kept between a dropped card and its neighbours
 
 
 class CanvasBinding(QObject):
@@ -58,8 +62,11 @@ class CanvasBinding(QObject):
 
     # ---- scene -> document -----------------------------------------------------------------
     def _on_node_dropped(self, type_id: str, pos: QPointF) -> None:
+        # Never on top of another card: the nearest free place to where it was dropped.
+        others = [n.position for n in self.doc.graph.nodes.values()]
+        spot = free_spot((pos.x(), pos.y()), others, NODE_WIDTH + CARD_GAP, NODE_HEIGHT + CARD_GAP)
         try:
-            node_id = self.doc.add_node(type_id, pos)
+            node_id = self.doc.add_node(type_id, spot)
         except (GraphError, UnknownLayerError, ValueError) as exc:
             self.scene.show_message(str(exc), pos)
             return

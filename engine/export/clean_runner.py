@@ -2,9 +2,9 @@
 
 Not imported by NetCanvas: engine.export.verify passes this file's text to
 `python -I -c <text> <plan.json>` in a temporary folder that holds only the export. It
-needs numpy and torch (onnxruntime for ONNX, safetensors for .safetensors) and refuses to
-import NetCanvas, so an export that secretly depends on it fails here, not on the user's
-machine.
+needs numpy and torch (for ONNX onnxruntime instead of torch, which it then checks was
+not loaded; safetensors for .safetensors) and refuses to import NetCanvas, so an export
+that secretly depends on it fails here, not on the user's machine.
 
 The plan is JSON: {"cases": [{"format", "file", "weights", "helper", "class_name",
 "inputs": [npy...], "outputs": [npy...]}]}.
@@ -37,14 +37,14 @@ def _load_module(path, name):  # noqa: ANN001, ANN202
 def _runner(case, index):  # noqa: ANN001, ANN202
     """A function from a numpy batch to numpy scores, for one exported file."""
     fmt, file = case["format"], case["file"]
-    import torch
-
-    if fmt == "onnx":
+    if fmt == "onnx":  # onnxruntime alone, as a deployment would run it: no torch here
         import onnxruntime
 
         session = onnxruntime.InferenceSession(file, providers=["CPUExecutionProvider"])
         name = session.get_inputs()[0].name
         return lambda x: session.run(None, {name: x})[0]
+    import torch
+
     if fmt == "pt2":
         model = torch.export.load(file).module()
     elif fmt == "torchscript":
@@ -88,6 +88,8 @@ def main():  # noqa: ANN201
     leaked = sorted(m for m in sys.modules if m.partition(".")[0] in NETCANVAS_PACKAGES)
     if leaked:
         raise SystemExit(f"NetCanvas modules were loaded: {', '.join(leaked)}")
+    if all(case["format"] == "onnx" for case in plan["cases"]) and "torch" in sys.modules:
+        raise SystemExit("running the ONNX file loaded torch; it must need onnxruntime only")
 
 
 if __name__ == "__main__":

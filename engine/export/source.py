@@ -17,7 +17,7 @@ import re
 from engine.analysis import Analysis, analyse
 from engine.export.formats import ExportError
 from engine.graph import Graph
-from engine.layers.spec import Shape
+from engine.layers.spec import ROLE_INPUT, Shape
 from engine.project import Project
 
 LINE_LIMIT = 100
@@ -140,7 +140,7 @@ def class_source(project: Project, class_name: str | None = None,
         # `x` is overwritten on the next line, so only a value used there alone may use it.
         short = len(users) == 1 and users[0] == following
         durable = nid if nid not in _RESERVED else f"{nid}_out"
-        if spec.torch_module is None:  # where data enters: forward's argument
+        if spec.role == ROLE_INPUT:  # where data enters: forward's argument
             var[nid] = "x" if short else durable
             body.append(f"        # x: {_shape(res.output_shape)}, a batch of N samples")
             if not short:
@@ -164,7 +164,7 @@ def class_source(project: Project, class_name: str | None = None,
     doc = project.description.strip() or f"The {project.name} network."
     lines = [
         f"class {name}(nn.Module):",
-        f'    """{_docline(doc)}"""',
+        *_docstring(doc, "    "),
         "",
         "    def __init__(self) -> None:",
         "        super().__init__()",
@@ -176,8 +176,25 @@ def class_source(project: Project, class_name: str | None = None,
     return "\n".join(lines) + "\n"
 
 
+def _docstring(text: str, indent: str) -> list[str]:
+    """The description as a docstring, wrapped to the line limit."""
+    import textwrap
+
+    text = _plain(text)
+    one = f'{indent}"""{text}"""'
+    if len(one) <= LINE_LIMIT:
+        return [one]
+    lines = textwrap.wrap(text, LINE_LIMIT - len(indent) - 3)
+    return [f'{indent}"""{lines[0]}', *[indent + line for line in lines[1:]], f'{indent}"""']
+
+
+def _plain(text: str) -> str:
+    """One line that cannot end a docstring early or start an escape sequence."""
+    return " ".join(text.replace('"', "'").replace(chr(92), "/").split())
+
+
 def _docline(text: str) -> str:
-    text = " ".join(text.replace('"""', "'''").split())
+    text = _plain(text)
     return text if len(text) <= LINE_LIMIT - 10 else text[:LINE_LIMIT - 13].rstrip() + "..."
 
 
@@ -215,7 +232,7 @@ def load_model(weights: str | Path | None = None) -> {name}:
 if __name__ == "__main__":
     net = load_model()
     scores = net(torch.zeros(2, *INPUT_SHAPE))
-    print(f"{name}: input {{tuple(INPUT_SHAPE)}} -> scores {{tuple(scores.shape[1:])}}")
+    print(f"input {{tuple(INPUT_SHAPE)}} -> scores {{tuple(scores.shape[1:])}}")
 '''
 
 

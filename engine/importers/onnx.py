@@ -20,12 +20,11 @@ import numpy as np
 
 from engine.analysis import analyse
 from engine.graph import Graph, GraphError
-from engine.importers import reader
+from engine.importers import folds, reader
 from engine.importers.convert import Context, Conversion, Unsupported
 from engine.importers.errors import ModelImportError, NoUsableInputError, UnsupportedModelError
 from engine.importers.report import (
     CONSTANT,
-    FOLDED,
     LAYER,
     PASSED,
     SKIPPED,
@@ -188,14 +187,14 @@ class _Builder:
                 raise Unsupported(f"its extra output '{extra}' is used, which NetCanvas's "
                                   f"layer does not produce.")
         if node.op in PASS_THROUGH_OPS:
-            self._alias(node.outputs[0], data[0])
+            self.alias(node.outputs[0], data[0])
             self.report.rows.append(ReportRow(node.name, node.op, PASSED))
             return
         if node.op == "Pad":
-            self._fold_pad(node, data[0])
+            folds.fold_pad(self, node, data[0])
             return
         if node.op in ("Add", "Sub") and len(data) == 1 and len(inputs) == 2:
-            self._fold_bias(node, data[0], inputs)
+            folds.fold_bias(self, node, data[0], inputs)
             return
         self._layer(node, data)
 
@@ -214,53 +213,12 @@ class _Builder:
             self.values[name] = np.asarray(value)
         self.report.rows.append(ReportRow(node.name, node.op, CONSTANT))
 
-    def _alias(self, out: str, source: str) -> None:
+    def alias(self, out: str, source: str) -> None:
         if source in self.pads:
             self.pads[out] = self.pads[source]
             return
         self.producer[out], self.shape[out] = self.producer[source], self.shape[source]
         self.last_tensor = out
-
-    def _fold_pad(self, node: reader.OnnxNode, source: str) -> None:
-        pads = self.values.get(node.inputs[1]) if len(node.inputs) > 1 else node.attrs.get("pads")
-        fill = self.values.get(node.inputs[2]) if len(node.inputs) > 2 and node.inputs[2] else None
-        mode = node.attrs.get("mode", "constant")
-        shape = self.shape.get(source, ())
-        if pads is None or mode != "constant" or (fill is not None and np.any(fill != 0)):
-            raise Unsupported("only zero padding with fixed amounts can be folded into a Conv2d.")
-        p = [int(v) for v in np.asarray(pads).reshape(-1)]
-        if len(shape) != 3 or len(p) != 8 or any(p[i] for i in (0, 1, 4, 5)):
-            raise Unsupported("it pads something other than the height and width of an image.")
-        if source in self.pads:
-            raise Unsupported("it pads a tensor that is already padded.")
-        # ONNX order: begins of N, C, H, W then ends; kept as (top, left, bottom, right).
-        self.pads[node.outputs[0]] = (source, (p[2], p[3], p[6], p[7]))
-        self.report.rows.append(ReportRow(node.name, node.op, FOLDED,
-                                          note="zero padding folded into the next Conv2d"))
-
-    def _fold_bias(self, node: reader.OnnxNode, source: str, inputs: list[str]) -> None:
-        const = next(t for t in inputs if t != source)
-        value = np.asarray(self.values[const], dtype=np.float32)
-        if node.op == "Sub":
-            if inputs[0] != source:
-                raise Unsupported("it subtracts the data from a constant.")
-            value = -value
-        pid = self.producer.get(source)
-        host = self.graph.nodes.get(pid) if pid else None
-        names = {p.name for p in host.spec.params} if host else set()
-        shape = self.shape[source]
-        channels = shape[0]
-        fits = value.size == channels and (value.ndim <= 1 or value.shape[-len(shape):] in (
-            (channels,) + (1,) * (len(shape) - 1), (channels,)))
-        if (host is None or "bias" not in names or host.params["bias"] or source in self.pads
-                or self.uses.get(source, 0) != 1 or not fits):
-            raise Unsupported("it adds a constant tensor; NetCanvas can fold a constant only into "
-                              "the bias of the Conv2d or Linear right before it.")
-        host.params = host.spec.coerce_params({**host.params, "bias": True})
-        self.weights[f"{host.id}.bias"] = value.reshape(-1).copy()
-        self._alias(node.outputs[0], source)
-        self.report.rows.append(ReportRow(node.name, node.op, FOLDED, [self._label(host.id)],
-                                          note=f"became the bias of '{host.id}'"))
 
     # ---- layers --------------------------------------------------------------------
     def _layer(self, node: reader.OnnxNode, data: list[str]) -> None:
@@ -289,7 +247,7 @@ class _Builder:
         if extra_pads is not None and "padding" not in {p.name for p in spec.params}:
             raise Unsupported("it follows a Pad that only a Conv2d can absorb.")
         if conv.passthrough:
-            self._alias(node.outputs[0], sources[0])
+            self.alias(node.outputs[0], sources[0])
             self.report.rows.append(ReportRow(node.name, node.op, PASSED,
                                               note="the input is already flat"))
             return
@@ -297,8 +255,8 @@ class _Builder:
         notes = list(conv.notes)
         if FUSED_BN_RULE in node.meta.get("pkg.onnxscript.rewriter.rule_name", ""):
             ids.append(self._restore_bn(node, ids[0]))
-            notes.append(f"the exporter had folded BatchNorm '{ids[-1]}' into this layer; it is "
-                         f"restored with neutral statistics so it trains as designed")
+            notes.append(f"BatchNorm '{ids[-1]}' restored (the exporter had folded it into "
+                         f"this Conv; its statistics start neutral)")
         for type_id, params in conv.then:
             ids.append(self._add(get_spec(type_id), params, {}, [], node))
         self._check_shape(node, ids[-1])
@@ -306,13 +264,13 @@ class _Builder:
         self.shape[node.outputs[0]] = self.graph_shape(ids[-1])
         self.last_tensor, self.last_node = node.outputs[0], ids[-1]
         self.report.rows.append(ReportRow(node.name, node.op, LAYER,
-                                          [self._label(i) for i in ids], "; ".join(notes)))
+                                          [self.label(i) for i in ids], "; ".join(notes)))
 
     def graph_shape(self, node_id: str) -> tuple[int, ...]:
         return self._shapes[node_id]
 
     def _restore_bn(self, node: reader.OnnxNode, conv_id: str) -> str:
-        ctx = _neutral_bn_context(self.graph_shape(conv_id), self.opset)
+        ctx = folds.neutral_bn_context(self.graph_shape(conv_id), self.opset)
         for spec in specs_for_op("BatchNormalization"):
             conv = converter(spec)(ctx)
             if conv is not None:
@@ -365,7 +323,7 @@ class _Builder:
                     f"NetCanvas's layer gives {'x'.join(map(str, ours))} per sample but the "
                     f"file says {'x'.join(map(str, theirs))}.")
 
-    def _label(self, node_id: str) -> str:
+    def label(self, node_id: str) -> str:
         return f"{node_id} ({self.graph.nodes[node_id].spec.title})"
 
     # ---- the end -------------------------------------------------------------------
@@ -433,12 +391,3 @@ class _Builder:
             self.graph.remove_node(nid)
             for key in [k for k in self.weights if k.rsplit(".", 1)[0] == nid]:
                 del self.weights[key]
-
-
-def _neutral_bn_context(shape: tuple[int, ...], opset: int) -> Context:
-    """A BatchNormalization that changes nothing (mean 0, var 1 - eps, scale 1, shift 0)."""
-    c = shape[0]
-    node = reader.OnnxNode("BatchNormalization", "", ["x", "s", "b", "m", "v"], ["y"])
-    one, zero = np.ones(c, np.float32), np.zeros(c, np.float32)
-    var = np.full(c, 1.0 - 1e-5, np.float32)
-    return Context(node, [None, one, zero, zero, var], [shape], opset)

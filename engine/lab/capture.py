@@ -28,16 +28,21 @@ class LabModel:
 def load_model(project_text: str, weights: Mapping[str, np.ndarray] | None) -> LabModel:
     """The project's model with `weights`, or the seeded initial weights training starts
     from when there are none; every failure is one LabError sentence."""
+    from engine.inspect.jobs import load_fitting
     from engine.model import model_from_project
     from engine.project import ProjectError
     from engine.training.session import SessionError
     from engine.weights import WeightsError
 
     try:
-        project, model = model_from_project(project_text, weights)
+        project, model = model_from_project(project_text, None)
+        if weights:
+            # The document's trained weights may leave out stale or untrained layers,
+            # which keep their initial weights.
+            load_fitting(model, dict(weights))
     except (ProjectError, SessionError, WeightsError) as exc:
         raise LabError(str(exc)) from None
-    return LabModel(project, model, TRAINED if weights is not None else UNTRAINED)
+    return LabModel(project, model, TRAINED if weights else UNTRAINED)
 
 
 def sample_tensor(project: Any, image: np.ndarray, stats: Mapping[str, Any] | None) -> Any:

@@ -137,8 +137,15 @@ def linear_trace(project: str, weights: Weights, node_id: str, image: np.ndarray
             note = f"{feeds[0]} output: {inp.shape[1]} values"
     bias = (_np(layer.bias) if layer.bias is not None
             else np.zeros(layer.out_features, dtype=np.float32))
+    templates = None
+    if image_shape is not None:
+        from engine.inspect.filters import filter_images
+
+        shown = filter_images(lab.model, node_id, input_shape=analysis.input_shape)
+        if shown.kind == "linear-template":
+            templates = shown.images
     return LinearTrace(node_id, _np(inp[0]), _np(layer.weight), bias, layer.bias is not None,
-                       _np(out[0]), image_shape, note, lab.weights_note)
+                       _np(out[0]), image_shape, note, lab.weights_note, templates)
 
 
 def flow_trace(project: str, weights: Weights, image: np.ndarray, label: int,
@@ -191,4 +198,4 @@ def flow_trace(project: str, weights: Weights, image: np.ndarray, label: int,
         grad = float(o.grad.norm()) if o.grad is not None else 0.0
         layers.append(FlowLayer(nid, graph.nodes[nid].spec.title, tuple(o.shape[1:]),
                                 float(o.detach().norm()), grad, pnorm))
-    return FlowTrace(layers, float(loss), settings.loss, int(label), lab.weights_note)
+    return FlowTrace(layers, loss.item(), settings.loss, int(label), lab.weights_note)

@@ -38,7 +38,8 @@ LESSONS: tuple[Lesson, ...] = (
         "λ times the sum of all squared weights.",
         "The L2 term prefers many small weights over a few large ones; its strength λ is the "
         "project's L2 setting (this template uses 0.0005).")),
-    Lesson("sigmoid", "Sigmoid and vanishing gradients", "mlp", "activation", "relu1", (
+    Lesson("sigmoid", "Sigmoid and vanishing gradients", "deep_mlp_sigmoid", "activation",
+           "sigmoid1", (
         "Sigmoid squashes every input into (0, 1); its slope is at most 0.25 and almost 0 for "
         "large positive or negative inputs.",
         "The histogram shows this layer's real inputs: where the sigmoid's gradient is below "

@@ -21,12 +21,9 @@ class LinearTrace:
     image_shape: tuple[int, ...] | None  # the image x was flattened from, when there is one
     input_note: str      # where x comes from ("flattened 16x5x5", "fc1 output")
     weights_note: str
-
-    def templates(self) -> np.ndarray | None:
-        """Each row of W as an image of the input's shape (units, C, H, W), or None."""
-        if self.image_shape is None:
-            return None
-        return self.weight.reshape((self.weight.shape[0], *self.image_shape))
+    # W's rows as images of the input's shape (units, C, H, W), from the Inspect panel's
+    # filter view (engine.inspect.filters); None unless x is the flattened input image.
+    templates: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

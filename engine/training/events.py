@@ -76,7 +76,8 @@ class Finished:
     step: int
     metrics: dict[str, Any] = field(default_factory=dict)
     # The trained weights (engine.model.model_weights: numpy copies), so they outlive the run.
-    weights: dict[str, np.ndarray] | None = None
+    # Not compared: two events are equal when they report the same end of a run.
+    weights: dict[str, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Failed:
     step: int  # the last step whose weights were kept
     # Those last good weights when the loop knows them to be intact (a non-finite loss is
     # caught before the update); None after other failures.
-    weights: dict[str, np.ndarray] | None = None
+    weights: dict[str, np.ndarray] | None = field(default=None, compare=False, repr=False)
 
 
 Event = Started | BatchEnd | EpochEnd | Paused | Resumed | ProbeResult | Finished | Failed

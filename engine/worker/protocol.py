@@ -26,7 +26,11 @@ class SetDataset:
 @dataclass(frozen=True, slots=True)
 class TrainRequest:
     run_id: int
-    project_text: str  # engine.project.dumps() of the snapshot taken when Train was pressed
+    # The snapshot taken when Train was pressed: an engine Project whose graph is a
+    # listener-free Graph.copy(), so it pickles as plain records. (Not the file text: the
+    # project reader refuses bad settings in its own words, and the session's sentences,
+    # "Training settings: ...", are the ones the editor shows.)
+    project: Any
     dataset_key: str | None  # None: the worker loads the project's data source itself
     overrides: dict[str, Any] = field(default_factory=dict)
     emit_interval_s: float = 0.125

@@ -101,13 +101,11 @@ class Server:
 
     def _prepare(self, run: _Run) -> Any:
         """Data, model and Trainer from the request; None when the run cannot start."""
-        from engine.project import ProjectError, parse_project
         from engine.training.session import SessionError, make_trainer, prepare_run
 
         request, run_id = run.request, run.request.run_id
         try:
-            project = parse_project(request.project_text, "the project being trained")
-            dataset = None
+            project, dataset = request.project, None
             if request.dataset_key is not None:
                 dataset = self._datasets.get(request.dataset_key)
                 if dataset is None:
@@ -118,7 +116,7 @@ class Server:
                 self._send(RunEvent(run_id, Finished("stopped", 0, {})))
                 return None
             return make_trainer(setup, run.control)
-        except (SessionError, ProjectError) as exc:
+        except SessionError as exc:
             self._send(RunEvent(run_id, Failed(str(exc), 0)))
             return None
 

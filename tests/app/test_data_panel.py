@@ -61,6 +61,23 @@ def test_choosing_shapes_loads_it_and_offers_the_input_fix(bound, qtbot) -> None
     assert doc.analysis.errors == []
 
 
+def test_the_dataset_panel_offers_the_fix_where_the_mismatch_is_made(bound, qtbot) -> None:  # noqa: ANN001
+    """#12 item 13: picking a data set the network does not fit shows the mismatch and its
+    one-click fix in the Dataset panel itself; clicking it repairs the network (undoable)."""
+    doc, binding = bound
+    box = binding.panel.fixes
+    assert box.isHidden()
+    with qtbot.waitSignal(binding.controller.loaded, timeout=LOAD_TIMEOUT_MS):
+        binding.panel.choose(SHAPES)
+    assert not box.isHidden()
+    assert "Input 'input1' is 1x28x28" in box.box.label.text()
+    button = next(b for b in box.buttons if "Input" in b.text())
+    button.click()
+    assert doc.analysis.errors == [] and box.isHidden()
+    doc.undo_stack.undo()
+    assert not box.isHidden()
+
+
 def test_a_bad_file_shows_the_sentence_and_keeps_the_data_set(bound, tmp_path: Path) -> None:  # noqa: ANN001
     doc, binding = bound
     before = dict(doc.project.data)

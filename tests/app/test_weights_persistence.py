@@ -133,3 +133,18 @@ def test_load_weights_action_refuses_bad_files_and_takes_a_good_one(
         b.load_path(tmp_path / "good.safetensors")
     assert doc.trained.summary == "trained" and doc.trained.source == "good.safetensors"
     assert np.array_equal(doc.weights[name], good[name])
+
+
+def test_a_failed_run_keeps_its_last_good_weights(qtbot, window: MainWindow) -> None:
+    doc = window.doc
+    # SGD at an absurd rate: the loss overflows within a few steps and the run fails.
+    doc.set_project_records(training=dict(doc.project.training, optimizer="sgd", lr=1e30,
+                                          epochs=5))
+    failed: list[str] = []
+    b = window.bindings["training"]  # type: ignore[attr-defined]
+    b.controller.failed.connect(failed.append)
+    window.actions["train"].trigger()
+    qtbot.waitUntil(lambda: bool(failed), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not b.controller.is_running, timeout=WAIT_MS)
+    assert doc.weights is not None and doc.trained.source == "training (until it failed)"
+    assert all(np.isfinite(a).all() for a in doc.weights.values())

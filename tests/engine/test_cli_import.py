@@ -19,11 +19,14 @@ from onnx import helper  # noqa: E402
 
 
 def _model(tmp_path: Path, unsupported: bool = False) -> Path:
-    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[3, 3], name="c1"),
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c0"], kernel_shape=[3, 3], name="c1"),
+             helper.make_node("BatchNormalization", ["c0", "g", "be", "m", "v"], ["c"],
+                              name="norm"),
              helper.make_node("Abs" if unsupported else "Relu", ["c"], ["r"], name="act"),
              helper.make_node("Flatten", ["r"], ["f"], name="fl"),
              helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], transB=1, name="fc")]
-    inits = {"w": rand(2, 1, 3, 3), "b": rand(2), "fw": rand(4, 32), "fb": rand(4)}
+    inits = {"w": rand(2, 1, 3, 3), "b": rand(2), "fw": rand(4, 32), "fb": rand(4),
+             "g": rand(2) + 2, "be": rand(2), "m": rand(2), "v": rand(2) ** 2 + 0.5}
     return hand_model(tmp_path / ("bad.onnx" if unsupported else "net.onnx"), nodes, (1, 6, 6),
                       "y", inits)
 
@@ -36,13 +39,21 @@ def test_import_writes_project_and_weights(tmp_path: Path, capsys) -> None:  # n
     assert "max abs diff" in text and "match onnxruntime" in text
     project = load_project(out)
     types = [project.graph.nodes[n].type_id for n in project.graph.topological_order()]
-    assert types == ["input", "conv2d", "relu", "flatten", "linear", "output"]
+    assert types == ["input", "conv2d", "batchnorm2d", "relu", "flatten", "linear", "output"]
     record = json.loads(out.read_text())["weights"]
     weights_file = tmp_path / "net.weights.safetensors"
     assert record == {"file": weights_file.name, "sha256": file_sha256(weights_file)}
     weights = read_weights(weights_file)
-    assert sorted(weights) == ["conv1.bias", "conv1.weight", "fc1.bias", "fc1.weight"]
+    assert sorted(weights) == sorted(["bn1.num_batches_tracked", "bn1.running_mean",
+                                      "bn1.running_var", "bn1.weight", "bn1.bias", "conv1.bias",
+                                      "conv1.weight", "fc1.bias", "fc1.weight"])
     assert np.array_equal(weights["fc1.weight"], rand(4, 32))
+    # The project opens with these weights as the editor opens any trained project.
+    from engine.analysis import analyse
+    from engine.weights_state import load_project_weights
+
+    loaded = load_project_weights(out, project.weights, project.graph, analyse(project.graph))
+    assert set(loaded) == set(weights)
 
 
 def test_unsupported_is_refused_and_nothing_written(tmp_path: Path, capsys) -> None:  # noqa: ANN001
@@ -60,10 +71,10 @@ def test_cut_imports_up_to_the_last_supported_node(tmp_path: Path, capsys) -> No
     assert main(["import", str(_model(tmp_path, unsupported=True)), "-o", str(out),
                  "--cut"]) == 0
     text = capsys.readouterr().out
-    assert "cut after 'c1'" in text and "max abs diff" in text
+    assert "cut after 'norm'" in text and "max abs diff" in text
     project = load_project(out)
     assert [project.graph.nodes[n].type_id for n in project.graph.topological_order()] == [
-        "input", "conv2d", "flatten", "output"]
+        "input", "conv2d", "batchnorm2d", "flatten", "output"]
 
 
 def test_garbage_file_exit_2_one_sentence(tmp_path: Path, capsys) -> None:  # noqa: ANN001

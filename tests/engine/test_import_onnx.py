@@ -12,6 +12,8 @@ from tests.engine.onnx_helpers import export
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
+# Five torch.onnx.export calls (one module-scoped fixture): several seconds on 2 cores.
+pytestmark = pytest.mark.slow
 
 
 class LeNet(nn.Module):
@@ -182,3 +184,26 @@ def test_sigmoid_head_on_vector_input(files) -> None:  # noqa: ANN001
     g = result.project.graph
     assert g.nodes["input1"].params["layout"] == "vector"
     assert g.nodes["output1"].params["classes"] == 1
+
+
+def test_imported_network_trains(files) -> None:  # noqa: ANN001
+    """Editable and trainable: the imported VGG-style net (BatchNorm restored or read)
+    takes a training step from its imported weights and its loss falls."""
+    from engine.model import build_model, load_weights_into
+
+    result = import_onnx(files["vgg_bn"], verify=False)
+    model = build_model(result.project.graph)
+    load_weights_into(model, result.weights)
+    model.train()
+    torch.manual_seed(0)
+    x, y = torch.randn(16, 3, 12, 12), torch.randint(0, 10, (16,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    losses = []
+    for _ in range(5):
+        opt.zero_grad()
+        loss = nn.functional.nll_loss(model(x), y)  # the net ends in LogSoftmax
+        loss.backward()
+        assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in model.parameters())
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]

@@ -182,3 +182,14 @@ def test_errors_are_value_errors() -> None:
     for cls in (UnreadableModelError, NoUsableInputError, ModelTooLargeError,
                 UnsupportedModelError):
         assert issubclass(cls, ModelImportError) and issubclass(cls, ValueError)
+
+
+def test_constant_add_along_the_width_is_not_taken_for_a_bias(tmp_path: Path) -> None:
+    # (6,) broadcasts along the last axis (width 6), not the 6 channels: no bias fold.
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], kernel_shape=[1, 1]),
+             helper.make_node("Add", ["c", "k"], ["a"], name="plus_k"),
+             helper.make_node("Flatten", ["a"], ["y"])]
+    path = hand_model(tmp_path / "k.onnx", nodes, (1, 6, 6), "y",
+                      {"w": rand(6, 1, 1, 1), "k": rand(6)})
+    with pytest.raises(UnsupportedModelError, match="plus_k.*constant"):
+        import_onnx(path)

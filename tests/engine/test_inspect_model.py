@@ -148,3 +148,18 @@ def test_linear_classifier_rows_become_template_images() -> None:
     assert t.images.shape == (2, 3, 2, 2)
     # Row 1's weight for channel 2, pixel (1, 0) is feature 2*4 + 1*2 + 0 = 10.
     assert t.images[1, 2, 1, 0] == w[1, 10]
+
+
+def test_saliency_refuses_bad_requests_and_restores_the_model() -> None:
+    from engine.inspect.saliency import SaliencyError
+
+    _, model = tiny()
+    model.train()
+    with pytest.raises(SaliencyError, match="Class 5 does not exist"):
+        grad_cam(model, X, 5, "conv1")
+    with pytest.raises(SaliencyError, match="no layer 'nope'"):
+        grad_cam(model, X, 0, "nope")
+    with pytest.raises(SaliencyError, match="image-shaped layer"):
+        grad_cam(model, X, 0, "fc1")
+    assert model.training and all(not m._forward_hooks and not m._backward_hooks
+                                  for m in model.modules())

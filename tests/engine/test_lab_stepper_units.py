@@ -71,7 +71,8 @@ def test_linear_stepper_equals_the_layer_and_shows_templates() -> None:
     text = project_text([("flatten", {}), ("linear", {"units": 4})])
     trace = jobs_more.linear_trace(text, None, "fc1", image(), STATS)
     assert trace.image_shape == (2, 9, 9)
-    assert trace.templates().shape == (4, 2, 9, 9)
+    assert trace.templates.shape == (4, 2, 9, 9)
+    np.testing.assert_array_equal(trace.templates, trace.weight.reshape(4, 2, 9, 9))
     for k in range(4):
         unit = linear_unit(trace, k)
         assert unit.total == pytest.approx(trace.output[k], abs=1e-4)

@@ -73,7 +73,7 @@ def test_format_duration(seconds, text):
 def test_number_formats():
     assert fmt_count(3_274_634) == "3,274,634"
     assert fmt_compact(3_274_634) == "3.27 M" and fmt_compact(27_500) == "27.5 k"
-    assert fmt_compact(8266) == "8,266"
+    assert fmt_compact(8266) == "8.3 k" and fmt_compact(999) == "999"
     assert fmt_bytes(1000) == "1000 bytes" and fmt_bytes(366_736) == "358 KiB" and fmt_bytes(36_674) == "35.8 KiB"
     assert fmt_bytes(200 * 1024**2) == "200 MiB"
     assert format_percent(0.9016) == "90.2%" and format_percent(None) == "—"

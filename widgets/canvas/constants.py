@@ -43,6 +43,10 @@ ZOOM_MAX = 4.0
 ZOOM_STEP = 1.25
 # Below this zoom the three text lines are unreadable; cards show a big title instead.
 LOD_SIMPLE = 0.6
+# Below LOD_SIMPLE a card shows its title and output shape in big type; the shape line is
+# dropped below this zoom (two lines no longer fit legibly), text below this screen size.
+BIG_SHAPE_MIN_LOD = 0.3
+BIG_TEXT_MIN_SCREEN_PX = 7.0
 DRAG_THRESHOLD = 3.0  # pixels before a press on a node becomes a move
 MESSAGE_MS = 3500
 SCENE_EXTENT = 100_000.0  # the view may pan this far from the origin

@@ -88,6 +88,7 @@ class EdgeItem(QGraphicsItem):
         self._lane_x: float | None = None  # set by the scene when nodes sit in the way
         self._lane_left = False  # the lane runs left of the nodes it avoids
         self._label = ""
+        self._note = ""  # extra text after the shape (the learning lab's norms)
         self._label_rect = QRectF()
         self._path = QPainterPath()
         self._mid = QPointF()
@@ -115,6 +116,23 @@ class EdgeItem(QGraphicsItem):
             self._label = text
             self._place_label()
             self.update()
+
+    def set_note(self, text: str) -> None:
+        """Text shown after the shape on the link's pill ('' removes it): a hook for views
+        that annotate the flow along links, such as the lab's value and gradient norms."""
+        if text != self._note:
+            self.prepareGeometryChange()
+            self._note = text
+            self._place_label()
+            self.update()
+
+    @property
+    def note(self) -> str:
+        return self._note
+
+    def _shown(self) -> str:
+        return f"{self._label}  {self._note}" if self._note and self._label else (
+            self._label or self._note)
 
     def tooltip_text(self) -> str:
         e = self.edge
@@ -169,8 +187,8 @@ class EdgeItem(QGraphicsItem):
 
     def _place_label(self) -> None:
         bounds = self._path_bounds
-        if self._label:
-            width = _label_width(self._label) + 2 * LABEL_PAD_X
+        if self._shown():
+            width = _label_width(self._shown()) + 2 * LABEL_PAD_X
             mid = self._mid
             # Beside the line, not on it, so the line stays visible in a tight gap; on the
             # outer side of a left lane so the text does not run under the nodes.
@@ -192,7 +210,7 @@ class EdgeItem(QGraphicsItem):
             stroker = QPainterPathStroker()
             stroker.setWidth(EDGE_HIT_WIDTH)
             self._hit = stroker.createStroke(self._path)
-            if self._label:
+            if self._shown():
                 self._hit.addRect(self._label_rect)
         return self._hit
 
@@ -212,7 +230,7 @@ class EdgeItem(QGraphicsItem):
             painter.drawPath(self._path)
         painter.setPen(QPen(colour, EDGE_SELECTED_WIDTH if selected else EDGE_WIDTH))
         painter.drawPath(self._path)
-        if not self._label:
+        if not self._shown():
             return
         if option.levelOfDetailFromTransform(painter.worldTransform()) < LOD_SIMPLE:
             return
@@ -223,7 +241,7 @@ class EdgeItem(QGraphicsItem):
         painter.drawRoundedRect(self._label_rect, radius, radius)
         painter.setFont(_label_font())
         painter.setPen(c.accent if selected else c.label_text)
-        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._shown())
 
 
 class LinkPreviewItem(QGraphicsPathItem):

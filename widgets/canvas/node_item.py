@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
-    QPolygonF,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -48,6 +47,7 @@ from widgets.canvas.constants import (
     mix,
     with_alpha,
 )
+from widgets.canvas.node_text import paint_big_text, paint_warning_badge
 from widgets.canvas.thumbnail import ThumbnailItem, update_thumbnail
 
 IN, OUT = "in", "out"
@@ -301,7 +301,7 @@ class NodeItem(QGraphicsItem):
             return
         self._paint_text(painter, c)
         if self._warnings and not self._error:
-            self._paint_warning(painter, c)
+            paint_warning_badge(painter, c.warning, c.card)
         self._paint_ports(painter, c)
 
     # ---- painting helpers ----------------------------------------------------------------
@@ -334,36 +334,9 @@ class NodeItem(QGraphicsItem):
         painter.drawText(third.adjusted(offset, 0, 0, 0), align, shape)
 
     def _paint_big_title(self, painter: QPainter, c: Colours, lod: float) -> None:
-        """Zoomed out: just the layer title, scaled up to stay ~11 px on screen, shrunk a
-        little (then elided) to fit the card, and left out once it would be a smudge."""
-        px = int(min(TITLE_PX / lod, _H * 0.42))  # whole pixels, so the fit test is exact
-        room = _W - TEXT_LEFT - TEXT_RIGHT
-        width = QFontMetricsF(_font(px, QFont.Weight.DemiBold)).horizontalAdvance(self._title)
-        if width > room:
-            px = max(int(px * room / width), int(px * 0.65))
-        if px * lod < 5.0:
-            return
-        font = _font(px, QFont.Weight.DemiBold)
-        title = QFontMetricsF(font).elidedText(self._title, Qt.TextElideMode.ElideRight, room)
-        painter.setFont(font)
-        painter.setPen(c.error if self._error else c.text)
-        painter.drawText(_CARD.adjusted(TEXT_LEFT, 0, -TEXT_RIGHT, 0),
-                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
-
-    def _paint_warning(self, painter: QPainter, c: Colours) -> None:
-        """An amber triangle with '!' in the top-right corner; the tooltip says why."""
-        right = _CARD.right() - TEXT_RIGHT
-        top = _CARD.top() + TEXT_TOP + 1
-        s = _WARN_SIZE
-        tri = QPolygonF([QPointF(right - s / 2, top), QPointF(right, top + s - 1),
-                         QPointF(right - s, top + s - 1)])
-        painter.setPen(QPen(c.warning, 1.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                            Qt.PenJoinStyle.RoundJoin))
-        painter.setBrush(c.warning)
-        painter.drawPolygon(tri)
-        painter.setPen(QPen(c.card, 1.4))
-        painter.drawLine(QPointF(right - s / 2, top + 3.5), QPointF(right - s / 2, top + s - 5))
-        painter.drawPoint(QPointF(right - s / 2, top + s - 3))
+        shape = "" if self._error else ("?" if self._blocked else self._shape_text or "?")
+        paint_big_text(painter, self._title, shape, c.error if self._error else c.text,
+                       c.shape_text, lod)
 
     def _paint_ports(self, painter: QPainter, c: Colours) -> None:
         ring = c.category(self._category)

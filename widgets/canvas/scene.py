@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
     QGraphicsSceneHelpEvent,
     QGraphicsSceneMouseEvent,
     QToolTip,
@@ -23,6 +24,7 @@ from engine.analysis import Analysis
 from engine.graph import Edge, Graph, GraphChange
 from engine.layers import fmt_shape
 from widgets.canvas.constants import LANE_MIN_SPAN, MESSAGE_MS, Colours, colours_for
+from widgets.canvas.context import CANVAS, EDGE, NODE, ContextTarget
 from widgets.canvas.edge_item import EdgeItem
 from widgets.canvas.modes import (
     LinkDragMode,
@@ -45,6 +47,8 @@ class CanvasScene(QGraphicsScene):
     deleteRequested = Signal(list, list)  # node ids, and selected links not touching them
     edgesDeleteRequested = Signal(list)  # [engine.graph.Edge]
     selectionIdsChanged = Signal(list)  # selected node ids
+    # A right-click: a widgets.canvas.context.ContextTarget; the app shows the menu.
+    contextMenuRequested = Signal(object)  # noqa: N815 - Qt naming
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -286,6 +290,22 @@ class CanvasScene(QGraphicsScene):
             QToolTip.showText(event.screenPos(), text, event.widget())
         else:
             QToolTip.hideText()
+        event.accept()
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
+        """Right-click: the node under the cursor joins (or becomes) the selection, as in
+        file managers, so the menu acts on what the user sees highlighted."""
+        hit = self._pick(event.scenePos())
+        where = (event.scenePos(), event.screenPos())
+        if isinstance(hit, NodeItem):
+            if not hit.isSelected():
+                self.select_ids([hit.node_id])
+            target = ContextTarget(NODE, *where, node_id=hit.node_id)
+        elif isinstance(hit, EdgeItem):
+            target = ContextTarget(EDGE, *where, edge=hit.edge)
+        else:
+            target = ContextTarget(CANVAS, *where)
+        self.contextMenuRequested.emit(target)
         event.accept()
 
     # ---- mouse and keys --------------------------------------------------------------------

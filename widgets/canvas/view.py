@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from widgets.canvas.constants import (
+    BIG_SHAPE_MIN_LOD,
     DOT_STEP,
     MIN_DOT_SPACING_PX,
     PIXMAP_CACHE_KB,
@@ -42,9 +43,12 @@ from widgets.mime import LAYER_MIME
 _DOT_PX = 2.0  # background dot diameter, device-independent pixels
 
 
-# The smallest zoom at which a card's params and shape are comfortably legible; below
-# LOD_SIMPLE cards collapse to their title.
-READABLE_ZOOM = 0.85
+# The smallest zoom the opening view uses: below LOD_SIMPLE cards collapse to their title
+# and output shape in big type (node_text.py), still easy to read at this zoom.
+READABLE_ZOOM = 0.5
+# Fit never goes below this: under it a card loses its shape line. A network too big to
+# fit then shows its top (where the data enters) and scrolls.
+FIT_MIN_ZOOM = BIG_SHAPE_MIN_LOD
 
 
 class CanvasView(QGraphicsView):
@@ -101,13 +105,22 @@ class CanvasView(QGraphicsView):
         self.set_zoom(self.zoom() / ZOOM_STEP)
 
     def reset_zoom(self) -> None:
+        """100%, centred on the selection when there is one (it would often end up off
+        screen otherwise), else on the view's centre."""
+        selected = [i for i in self.canvas.node_items.values() if i.isSelected()]
         self.set_zoom(1.0)
+        if selected:
+            rect = selected[0].sceneBoundingRect()
+            for item in selected[1:]:
+                rect = rect.united(item.sceneBoundingRect())
+            self.centerOn(rect.center())
 
-    def fit_all(self) -> None:
-        """Show every node, with a margin, never closer than 100%."""
+    def fit_all(self, min_zoom: float = FIT_MIN_ZOOM) -> None:
+        """Show every node, with a margin, never closer than 100% and never smaller than
+        `min_zoom`; a network that does not fit there shows its top and scrolls."""
         items = list(self.canvas.node_items.values())
         if not items:
-            self.reset_zoom()
+            self.set_zoom(1.0)
             self.centerOn(0.0, 0.0)
             return
         rect = items[0].sceneBoundingRect()
@@ -116,19 +129,16 @@ class CanvasView(QGraphicsView):
         rect = rect.adjusted(-40, -40, 40, 40)
         view = self.viewport().rect()
         factor = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
-        self.set_zoom(factor)
-        self.centerOn(rect.center())
+        self.set_zoom(max(factor, min_zoom))
+        if factor >= min_zoom:
+            self.centerOn(rect.center())
+        else:
+            self.centerOn(rect.center().x(), rect.top() + view.height() / 2 / self.zoom())
 
     def show_network(self) -> None:
-        """The opening view of a project: fit it all if the cards stay readable there,
-        else a readable zoom showing the network's top (where the data enters)."""
-        self.fit_all()
-        if self.zoom() >= READABLE_ZOOM or not self.canvas.node_items:
-            return
-        rect = self.canvas.itemsBoundingRect().adjusted(-40, -40, 40, 40)
-        self.set_zoom(READABLE_ZOOM)
-        half_height = self.viewport().height() / 2 / READABLE_ZOOM
-        self.centerOn(rect.center().x(), rect.top() + half_height)
+        """The opening view of a project: all of it if the cards stay readable, else a
+        readable zoom showing the network's top (where the data enters)."""
+        self.fit_all(READABLE_ZOOM)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         delta = event.angleDelta().y() or event.angleDelta().x()

@@ -13,7 +13,7 @@ pixelHovered(node_id, channel, row, col), and leaving emits hoverLeft().
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,7 @@ GAP_PX = 2
 SECTION_GAP_PX = 10
 LABEL_GAP_PX = 3
 BAR_HEIGHT_PX = 44
+WRAPPED_BAR_PX = 24
 BAR_MAX_PX = 6
 MARGIN_PX = 4
 
@@ -75,15 +76,24 @@ def layer_maps_from(maps: dict[str, dict]) -> list[LayerMaps]:
 class _Section:
     """A laid-out layer: its label, and its channels as one unscaled strip image (channel k
     is rows k*H..(k+1)*H) that paint() scales per cell. Scaling at paint time (nearest
-    neighbour) keeps a rebuild to one colour-map lookup per layer, which live refresh
-    during training repeats twice a second."""
+    neighbour) keeps a rebuild to one colour-map lookup per layer, and the lookup is made
+    the first time the section is painted: a live refresh during training only pays for
+    the layers scrolled into view."""
 
-    def __init__(self, layer: LayerMaps, strip: QImage, scale: int, columns: int,
+    def __init__(self, layer: LayerMaps, build: Callable[[], QImage], scale: int, columns: int,
                  size: QSize) -> None:
-        self.layer, self.strip, self.scale, self.columns = layer, strip, scale, columns
+        self.layer, self.scale, self.columns = layer, scale, columns
+        self._build: Callable[[], QImage] | None = build
+        self._strip = QImage()
         self.size = size  # the picture as painted
         self.top = 0
         self.image_top = 0
+
+    @property
+    def strip(self) -> QImage:
+        if self._build is not None:
+            self._strip, self._build = self._build(), None
+        return self._strip
 
     @property
     def height(self) -> int:
@@ -115,6 +125,9 @@ class FeatureMapGrid(QWidget):
         self._columns_for_width = 0
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
+        # paintEvent fills every pixel: Qt then need not repaint the parents behind it on
+        # each live refresh (it did, the whole dock, measured).
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     # ---- content -----------------------------------------------------------------------
     def set_maps(self, layers: Sequence[LayerMaps]) -> None:
@@ -181,31 +194,49 @@ class FeatureMapGrid(QWidget):
         scale = max(1, min(MAX_SCALE, round(self._target / max(h, w, 1))))
         columns = max(1, min(c, (width + GAP_PX) // (w * scale + GAP_PX)))
         rows = -(-c // columns)
-        rgb = SEQUENTIAL_LUT[to_indices(layer.array, layer.low, layer.high)]
-        strip = rgb_to_qimage(rgb.reshape(c * h, w, 3))
         size = QSize(columns * (w * scale + GAP_PX) - GAP_PX, rows * (h * scale + GAP_PX) - GAP_PX)
-        return _Section(layer, strip, scale, columns, size)
+
+        def build() -> QImage:
+            rgb = SEQUENTIAL_LUT[to_indices(layer.array, layer.low, layer.high)]
+            return rgb_to_qimage(rgb.reshape(c * h, w, 3))
+
+        return _Section(layer, build, scale, columns, size)
 
     def _background(self) -> tuple[int, int, int]:
         c = self.palette().base().color()
         return (c.red(), c.green(), c.blue())
 
     def _vector_section(self, layer: LayerMaps, width: int) -> _Section:
+        """Bars from a zero line, coloured by value on the layer's range; a vector longer
+        than the width wraps onto further rows (`columns` is the units per row)."""
         values = np.asarray(layer.array, dtype=np.float32)
         n = len(values)
         bar = max(1, min(BAR_MAX_PX, width // max(n, 1)))
-        low, high = min(layer.low, 0.0), max(layer.high, 0.0)
-        span = high - low if high > low else 1.0
-        # Bars grow from the zero line, coloured by value on the layer's range.
-        zero = int(round(high / span * (BAR_HEIGHT_PX - 1)))
-        tops = np.round((high - values) / span * (BAR_HEIGHT_PX - 1)).astype(int)
-        colours = SEQUENTIAL_LUT[to_indices(values, layer.low, layer.high)]
-        rows = np.arange(BAR_HEIGHT_PX)[:, None]
-        filled = (rows >= np.minimum(tops, zero)[None]) & (rows <= np.maximum(tops, zero)[None])
-        rgb = np.where(filled[:, :, None], colours[None], np.array(self._background(), np.uint8))
-        rgb[zero] = (120, 120, 120)
-        return _Section(layer, rgb_to_qimage(rgb.astype(np.uint8)), bar, n,
-                        QSize(n * bar, BAR_HEIGHT_PX))
+        per_row = max(1, min(n, width // bar))
+        rows = -(-n // per_row)
+        height = BAR_HEIGHT_PX if rows == 1 else WRAPPED_BAR_PX
+        background = self._background()
+
+        def build() -> QImage:
+            low, high = min(layer.low, 0.0), max(layer.high, 0.0)
+            span = high - low if high > low else 1.0
+            zero = int(round(high / span * (height - 1)))
+            padded = np.full(rows * per_row, np.nan, dtype=np.float32)
+            padded[:n] = values
+            tops = np.round((high - np.nan_to_num(padded, nan=0.0)) / span * (height - 1)).astype(int)
+            y = np.arange(height)[:, None]
+            filled = (y >= np.minimum(tops, zero)[None]) & (y <= np.maximum(tops, zero)[None])
+            # One lookup for the whole picture: LUT colours, the background, the zero line.
+            index = np.where(filled, to_indices(padded, layer.low, layer.high)[None],
+                             256).astype(np.uint16)
+            index[zero] = 257
+            index[:, n:] = 256  # the unused end of the last row
+            table = np.vstack([SEQUENTIAL_LUT, np.array([background, (120, 120, 120)], np.uint8)])
+            picture = table[index.reshape(height, rows, per_row).transpose(1, 0, 2).reshape(
+                rows * height, per_row)]
+            return rgb_to_qimage(picture)
+
+        return _Section(layer, build, bar, per_row, QSize(per_row * bar, rows * height))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         if not self._sections:
@@ -230,7 +261,9 @@ class FeatureMapGrid(QWidget):
             if not (0 <= x < s.size.width() and 0 <= y < s.size.height()):
                 continue
             if s.is_vector:
-                return s.layer.node_id, x // s.scale, 0, 0
+                row_height = s.size.height() // -(-len(s.layer.array) // s.columns)
+                unit = (y // row_height) * s.columns + x // s.scale
+                return (s.layer.node_id, unit, 0, 0) if unit < len(s.layer.array) else None
             c, h, w = s.layer.array.shape
             step_x, step_y = w * s.scale + GAP_PX, h * s.scale + GAP_PX
             col, inner_x = divmod(x, step_x)
@@ -244,7 +277,7 @@ class FeatureMapGrid(QWidget):
     # ---- painting and input ----------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().base())
+        painter.fillRect(event.rect(), self.palette().base())
         text = self.palette().text().color()
         muted = QColor(self.palette().placeholderText().color())
         fm = QFontMetrics(self.font())

@@ -27,7 +27,7 @@ KINDS = ("conv-rgb", "conv", "linear-template", "linear-heatmap")
 CELL_TARGET_PX = 64
 HEATMAP_TARGET_PX = 420
 MAX_SCALE = 16
-GAP_PX = 2
+GAP_PX = 6
 MARGIN_PX = 4
 BAR_HEIGHT_PX = 12
 BAR_WIDTH_PX = 200
@@ -81,7 +81,9 @@ class FilterGrid(QWidget):
         target = HEATMAP_TARGET_PX if kind == "linear-heatmap" else CELL_TARGET_PX
         self._scale = max(1, min(MAX_SCALE, round(target / max(h, w, 1))))
         self._columns, self._cell = columns, (h, w)
-        self._picture = rgb_to_qimage(tile(cells, columns, self._scale, GAP_PX, (128, 128, 128)))
+        base = self.palette().base().color()
+        gap = (base.red(), base.green(), base.blue())
+        self._picture = rgb_to_qimage(tile(cells, columns, self._scale, GAP_PX, gap))
         self.updateGeometry()
         self.update()
 

@@ -8,7 +8,7 @@ pixelHovered(row, col), which the panel turns into the input region that pixel s
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -37,18 +37,23 @@ class MapView(QWidget):
         self._bar = rgb_to_qimage(bar)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # as FeatureMapGrid
 
     def set_map(self, title: str, array: np.ndarray, low: float, high: float) -> None:
         """A (H, W) map drawn on the range [low, high] (the engine's layer min/max)."""
         a = np.asarray(array, dtype=np.float32)
         if a.ndim != 2:
             raise ValueError(f"an enlarged map is (H, W), not {a.shape}")
+        same_shape = self._array is not None and self._array.shape == a.shape
+        before = self.sizeHint()
         self._array, self._title, self._low, self._high = a, title, float(low), float(high)
         h, w = a.shape
         self._scale = max(1, min(MAX_SCALE, TARGET_PX // max(h, w, 1)))
         self._image = map_to_qimage(a, low, high)  # scaled when painted (cheap to rebuild live)
-        self._hover = None
-        self.updateGeometry()
+        if not same_shape:
+            self._hover = None
+        if self.sizeHint() != before:  # a live refresh of the same map keeps the layout
+            self.updateGeometry()
         self.update()
 
     def clear(self) -> None:
@@ -110,9 +115,10 @@ class MapView(QWidget):
 
     # ---- painting and input ------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().window())
         if self._array is None:
             return
-        painter = QPainter(self)
         fm = QFontMetrics(self.font())
         text = self.palette().text().color()
         painter.setPen(text)

@@ -60,9 +60,9 @@ class SamplePicker(QWidget):
         self.index_spin.setToolTip("Sample number in the chosen split")
         self.index_spin.setKeyboardTracking(False)
         self.index_spin.setMaximumWidth(72)
-        self.prev_button = QPushButton("◀")
+        self.prev_button = QPushButton("<")
         self.prev_button.setToolTip("Previous page of samples")
-        self.next_button = QPushButton("▶")
+        self.next_button = QPushButton(">")
         self.next_button.setToolTip("Next page of samples")
         for b in (self.prev_button, self.next_button):
             b.setFixedWidth(28)

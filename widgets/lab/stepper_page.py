@@ -26,9 +26,9 @@ class StepperPage(QWidget):
     inChannelChanged = Signal(int)  # noqa: N815
     stepChanged = Signal(int)  # noqa: N815
 
-    def __init__(self, view: QWidget, channel_label: str = "Kernel",
+    def __init__(self, view: QWidget, channel_label: str | None = "Kernel",
                  in_channel_label: str | None = "Input channel", steps: bool = True,
-                 parent: QWidget | None = None) -> None:
+                 layers: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self.row_length = 1  # steps per output row, for Up / Down
@@ -38,13 +38,19 @@ class StepperPage(QWidget):
         self.layer.setToolTip("The layer of your network this view shows")
         self.layer.currentIndexChanged.connect(
             lambda _i: self.layerChosen.emit(self.layer.currentData() or ""))
-        top.addWidget(QLabel("Layer"))
-        top.addWidget(self.layer)
+        if layers:
+            top.addWidget(QLabel("Layer"))
+            top.addWidget(self.layer)
+        else:
+            self.layer.hide()
         self.channel = QSpinBox()
-        self.channel.setToolTip(f"Which {channel_label.lower()} to show")
         self.channel.valueChanged.connect(self.channelChanged)
-        top.addWidget(QLabel(channel_label))
-        top.addWidget(self.channel)
+        if channel_label:
+            self.channel.setToolTip(f"Which {channel_label.lower()} to show")
+            top.addWidget(QLabel(channel_label))
+            top.addWidget(self.channel)
+        else:
+            self.channel.hide()
         self.in_channel = QSpinBox()
         self.in_channel.valueChanged.connect(self.inChannelChanged)
         if in_channel_label:
@@ -53,6 +59,7 @@ class StepperPage(QWidget):
             top.addWidget(self.in_channel)
         else:
             self.in_channel.hide()
+        self.top = top
         top.addStretch(1)
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -101,6 +108,14 @@ class StepperPage(QWidget):
         self.slider.setRange(0, max(steps - 1, 0))
         self.slider.blockSignals(False)
         self.row_length = max(row_length, 1)
+
+    def add_control(self, label: str, widget: QWidget) -> None:
+        """A page-specific choice (curve, new random draw) in the top row."""
+        at = self.top.count() - 1  # before the stretch
+        if label:
+            self.top.insertWidget(at, QLabel(label))
+            at += 1
+        self.top.insertWidget(at, widget)
 
     def current_layer(self) -> str:
         return self.layer.currentData() or ""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from app.host import WindowHost
 from app.panels.data.controller import DataController
+from engine.analysis import Analysis, Fix
 from engine.data import (
     ArrayDataset,
     DataError,
@@ -31,6 +32,7 @@ from engine.data import (
     detect_source,
     project_source,
 )
+from engine.graph import GraphError
 from widgets.dataset_panel import DatasetPanel
 
 DOCK_KEY = "dataset"
@@ -63,6 +65,8 @@ class DataBinding(QObject):
         c.loaded.connect(self._on_loaded)
         c.failed.connect(self._on_failed)
         doc.projectReplaced.connect(self.load_project_data)
+        doc.analysisChanged.connect(self._on_analysis)
+        panel.fixes.fixRequested.connect(self._apply_fix)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.controller.wait_idle)
@@ -70,6 +74,18 @@ class DataBinding(QObject):
     @property
     def dataset(self) -> ArrayDataset | None:
         return self.controller.dataset
+
+    # ---- the network against this data ------------------------------------------------
+    def _on_analysis(self, analysis: Analysis) -> None:
+        """The data check's errors and fixes, shown where the data set is chosen (the
+        inspector lists them too, with every other problem)."""
+        self.panel.fixes.set_mismatch(list(analysis.data_errors), list(analysis.fixes))
+
+    def _apply_fix(self, fix: Fix) -> None:
+        try:
+            self.doc.apply_fix(fix)
+        except GraphError as exc:
+            self.panel.show_error(str(exc))
 
     # ---- user actions ------------------------------------------------------------------
     def choose_source(self, source: DataSource) -> None:

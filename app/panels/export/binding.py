@@ -20,10 +20,9 @@ SHORTCUT = "Ctrl+Shift+E"
 
 
 def trained_weights(doc: Document) -> dict[str, Any] | None:
-    """The trained weights kept with the project, or None before any training. The one
-    place that reads them: Document.weights arrives with the inspection work, and a
-    Document without that attribute simply has no trained weights yet."""
-    return getattr(doc, "weights", None)
+    """The trained weights kept with the project, or None before any training: the one
+    place the export reads them."""
+    return doc.weights
 
 
 class ExportBinding(QObject):
@@ -39,6 +38,7 @@ class ExportBinding(QObject):
         self.action.setStatusTip("Export the network as PyTorch code, .pt2, ONNX, TorchScript, "
                                  "weights or a training script, verified")
         self.action.triggered.connect(self.open_dialog)
+        self.doc.weightsChanged.connect(self._on_weights_changed)
 
     def open_dialog(self) -> ExportDialog:
         from engine.project import dumps
@@ -51,6 +51,10 @@ class ExportBinding(QObject):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _on_weights_changed(self) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.refresh_weights_choice()
 
     def _remember(self, report: dict[str, Any]) -> None:
         self.settings.export_folder = str(Path(report["files"][0]).parent)

@@ -95,7 +95,7 @@ class ExportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.select_format(format_name or DEFAULT_FORMAT)
-        self._update_weights_choice()
+        self.refresh_weights_choice()
 
     # ---- building ----------------------------------------------------------------------
     def _format_box(self) -> QGroupBox:
@@ -175,7 +175,7 @@ class ExportDialog(QDialog):
                 return key
         return WEIGHTS_UNTRAINED
 
-    def _update_weights_choice(self) -> None:
+    def refresh_weights_choice(self) -> None:
         has_trained = self._trained() is not None
         trained = self.weights_buttons[WEIGHTS_TRAINED]
         trained.setEnabled(has_trained)

@@ -33,6 +33,8 @@ from widgets.canvas.thumbnail import thumbnail_image
 DOCK_KEY = "inspect"
 THUMBNAILS_KEY = "activation_thumbnails"
 THUMBNAILS_SETTING = "inspect/thumbnails"
+LIVE_SETTING = "inspect/live"
+FILTER_MODE_SETTING = "inspect/filter_mode"
 REFRESH_DELAY_MS = 250  # edits arrive in bursts (typing a number); inspect once after them
 
 DatasetProvider = Callable[[], Any]
@@ -63,6 +65,7 @@ class InspectBinding(QObject):
         self._refresh_timer.timeout.connect(self.refresh)
         self.thumbnails_action = self._make_thumbnails_action()
         self.live = LiveMaps(training, self._live_sample, self) if training is not None else None
+        self._restore_settings()
         self._connect()
         self._show_blockers()
 
@@ -78,6 +81,15 @@ class InspectBinding(QObject):
         self.window.menus["view"].addSeparator()
         self.window.menus["view"].addAction(action)
         return action
+
+    def _restore_settings(self) -> None:
+        settings, p = QSettings(), self.panel
+        p.live_check.setChecked(settings.value(LIVE_SETTING, True, type=bool))
+        at = p.filter_mode.findData(settings.value(FILTER_MODE_SETTING, "mean"))
+        p.filter_mode.setCurrentIndex(max(at, 0))
+        p.live_check.toggled.connect(lambda on: QSettings().setValue(LIVE_SETTING, on))
+        p.filter_mode.activated.connect(lambda _i: QSettings().setValue(
+            FILTER_MODE_SETTING, p.filter_mode.currentData()))
 
     def _connect(self) -> None:
         doc, p = self.doc, self.panel
@@ -206,7 +218,8 @@ class InspectBinding(QObject):
                 self.panel.picker.set_description(message)
             for tab in ("maps", "prediction", "saliency"):
                 self.panel.set_message(tab, message)
-        self.window.show_message(message)
+        # Said in the panel only: these jobs start by themselves (a new sample, new weights),
+        # and the status bar belongs to what the user did (a training run that died says so).
 
     def show_result(self, result: dict[str, Any]) -> None:
         """Draw an inspect_sample answer in every view (and the canvas thumbnails)."""
@@ -284,7 +297,9 @@ class InspectBinding(QObject):
         else:
             self._maps_behind = True
         self._update_thumbnails()
-        self.panel.weights_label.setText(f"Live: training weights at step {step}.")
+        # Fixed wording (no step count): a label whose text changes relayouts the dock.
+        if self.panel.weights_label.text() != rq.LIVE:
+            self.panel.weights_label.setText(rq.LIVE)
 
     # ---- document -------------------------------------------------------------------------
     def _on_network_changed(self, *_args: object) -> None:

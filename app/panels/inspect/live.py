@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-LIVE_INTERVAL_MS = 500  # at most two refreshes a second
+LIVE_INTERVAL_MS = 1000  # at most one refresh a second
 TRAINING_STATE = "training"
 
 

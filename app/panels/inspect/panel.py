@@ -101,7 +101,7 @@ class InspectPanel(QWidget):
         self.busy.hide()
         self.live_check = QCheckBox("Live while training")
         self.live_check.setChecked(True)
-        self.live_check.setToolTip("Refresh the maps from the training weights (at most twice a "
+        self.live_check.setToolTip("Refresh the maps from the training weights (at most once a "
                                    "second) while the network trains")
         self.save_button = QToolButton()
         self.save_button.setText("Save as PNG…")

@@ -25,6 +25,7 @@ NO_FILTER_LAYERS = "This network has no layer with weights yet; add a Conv or Li
 UNTRAINED = ("Untrained weights: train the network (F5) or load weights (File ▸ Load Weights…) "
              "to see what it learned; the initial random weights are shown until then.")
 TRAINED = "Trained weights."
+LIVE = "Live: the maps follow the weights of the run in progress."
 
 
 def network_blocker(analysis: Analysis, has_nodes: bool) -> str:

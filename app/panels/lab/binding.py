@@ -25,7 +25,7 @@ class LabBinding(QObject):
         super().__init__(parent)
         self.window = window
         self.files = files
-        self.adapters = make_adapters()
+        self.adapters = make_adapters(window.scene)
         self.panel = LabPanel({k: a.page for k, a in self.adapters.items()}, VIEW_TITLES)
         self.controller = LabController(window.doc, dataset_provider, self.panel,
                                         self.adapters, self)
@@ -66,19 +66,14 @@ class LabBinding(QObject):
         self.controller.schedule()
 
     def open_lesson(self, key: str) -> bool:
-        """Open the lesson's template (asking about unsaved changes first), make the network
-        fit the data set loaded, and show its view on the current sample."""
+        """Open the lesson's template (asking about unsaved changes first; the template brings
+        its own data set, which the Dataset panel loads) and show its view on a sample."""
         from engine.lab.lessons import lesson
 
         item = lesson(key)
         if not self.files.maybe_save():
             return False
         self.files.load_template(item.template)
-        doc = self.window.doc
-        # A template made for other images (the linear classifier's 32x32 colour input)
-        # takes the loaded data set's shape and classes, one undo step per fix.
-        for fix in list(doc.analysis.fixes):
-            doc.apply_fix(fix)
         self.last_lesson = item
         self.panel.show_view(item.view)
         adapter = self.adapters.get(item.view)

@@ -29,9 +29,10 @@ class LabController(QObject):
         super().__init__(parent)
         self.doc = doc
         self.dataset_provider = dataset_provider
-        # Trained weights kept with the project, once the document holds them; until then
-        # every view shows the seeded initial weights training starts from.
-        self.weights_provider: Callable[[], dict[str, np.ndarray] | None] = lambda: None
+        # The document's trained weights that fit the current graph; without them every
+        # view shows the seeded initial weights training starts from.
+        self.weights_provider: Callable[[], dict[str, np.ndarray] | None] = (
+            lambda: doc.trained.fitting())
         self.panel = panel
         self.adapters = adapters
         self.jobs = JobRunner(self)
@@ -50,6 +51,7 @@ class LabController(QObject):
         self._timer.timeout.connect(self.refresh)
         doc.analysisChanged.connect(self._on_network_changed)
         doc.settingsChanged.connect(self._on_network_changed)
+        doc.weightsChanged.connect(self._on_network_changed)
         panel.sampleChanged.connect(self.set_sample)
         panel.viewChanged.connect(lambda _key: self.schedule())
         for adapter in adapters.values():
@@ -102,6 +104,15 @@ class LabController(QObject):
             for a in self.adapters.values():
                 a.show_empty(NO_DATA)
             return
+        want = self.doc.analysis.input_shape
+        if want is not None and tuple(want) != tuple(ds.image_shape):
+            # Right after opening a project its own data set may still be loading.
+            text = (f"The data set's images are {'x'.join(map(str, ds.image_shape))} but the "
+                    f"network's Input is {'x'.join(map(str, want))}; choose a matching data set "
+                    f"in the Dataset panel or set the Input to the data's shape.")
+            for a in self.adapters.values():
+                a.show_empty(text)
+            return
         self.panel.set_sample_range(len(ds.x_test))
         sample = self.sample()
         assert sample is not None
@@ -110,8 +121,9 @@ class LabController(QObject):
         self.panel.set_sample(self.sample_index, image,
                               f"#{self.sample_index} of {len(ds.x_test):,} test images: "
                               f"{names[label] if label < len(names) else label}")
-        self.panel.set_note("trained weights" if self.weights_provider() is not None
-                            else "initial weights (untrained)")
+        stale = sorted(self.doc.stale_weights)
+        self.panel.set_note(("trained weights" + (f" (stale: {', '.join(stale)})" if stale else ""))
+                            if self.weights_provider() else "initial weights (untrained)")
         if id(ds) != self._stats_for:
             if self._stats_job is None:
                 prep = (self.doc.project.data or {}).get("preprocessing") or {}

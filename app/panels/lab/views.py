@@ -26,7 +26,8 @@ def layers_of(doc: Any, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
         if node is None or res is None or not res.ok or node.spec.lab not in kinds:
             continue
         key = node.spec.key_params(node.params)
-        out.append((nid, f"{nid} · {node.spec.title} {key} → {fmt_shape(res.output_shape)}"))
+        title = f"{node.spec.title} {key}".strip()
+        out.append((nid, f"{nid} · {title} → {fmt_shape(res.output_shape)}"))
     return out
 
 
@@ -165,8 +166,15 @@ class LossAdapter(Adapter):
         self.page.view.set_breakdown(b, self.ctrl.class_names(), self.scores["weights_note"])
 
 
-def make_adapters() -> dict[str, Adapter]:
-    conv = ConvAdapter(StepperPage(ConvStepperView(), "Kernel", "Input channel"))
-    pool = PoolAdapter(StepperPage(PoolStepperView(), "Channel", None))
-    loss = LossAdapter(LossPage())
-    return {"conv": conv, "pool": pool, "loss": loss}
+def make_adapters(scene: Any = None) -> dict[str, Adapter]:
+    """Every view's adapter, in the order of engine.lab.lessons.VIEWS (the tabs)."""
+    from app.panels.lab.views_more import more_adapters
+    from engine.lab.lessons import VIEWS
+
+    made: dict[str, Adapter] = {
+        "conv": ConvAdapter(StepperPage(ConvStepperView(), "Kernel", "Input channel")),
+        "pool": PoolAdapter(StepperPage(PoolStepperView(), "Channel", None)),
+        "loss": LossAdapter(LossPage()),
+        **more_adapters(scene),
+    }
+    return {key: made[key] for key in VIEWS}

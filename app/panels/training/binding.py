@@ -157,6 +157,7 @@ class TrainingBinding(QObject):
         c.resumed.connect(self.progress.show_resumed)
         c.finished.connect(self._on_finished)
         c.failed.connect(self._on_failed)
+        c.failedWeights.connect(self._on_failed_weights)
         c.warmedUp.connect(self._on_warmed_up)
         doc.analysisChanged.connect(self._on_document_changed)
         doc.projectReplaced.connect(self._on_project_replaced)
@@ -302,6 +303,10 @@ class TrainingBinding(QObject):
         self._message(self.progress.status_text())
         self._check_stale()
 
+    def _on_failed_weights(self, weights: Any) -> None:
+        if self._run_graph is not None:  # the last good step's weights outlive the failure
+            self.doc.set_weights(weights, "training (until it failed)", trained_on=self._run_graph)
+
     def _on_failed(self, message: str) -> None:
         self.progress.show_failed(message)
         self._message(f"Training failed: {message}")
@@ -342,6 +347,7 @@ class TrainingBinding(QObject):
         blocker = self.train_blocker()
         self.train_action.setEnabled(not blocker)
         self._set_tip(self.train_action, blocker or "Train the network on the canvas")
+        self.progress.set_blocker(blocker)
         paused = c.state == PAUSED
         self.pause_action.setEnabled(c.state in (TRAINING, PAUSED))
         self.pause_action.setText("&Resume" if paused else "&Pause")

@@ -1,6 +1,6 @@
 """Training in the engine worker process, forwarded to the GUI as main-thread signals.
 
-`start()` snapshots the project (its file text) on the main thread and sends it to the
+`start()` snapshots the project on the main thread and sends it to the
 engine worker (app/engine_process.py), which loads the data, builds the model and runs the
 Trainer in its own process; the GUI process never imports torch. The worker batches
 BatchEnd events (at most ~8 deliveries a second) and sends every engine event as the same
@@ -10,26 +10,23 @@ If the worker dies mid-run, the run fails with one sentence and the next Train s
 fresh worker; the document lives in the GUI process and is never touched.
 
 `run_trainer(trainer)` keeps an in-process path for a Trainer built by the caller (a
-benchmark's own model): it iterates on a QThread here, with the same signals. Its thread
-rules (each one was measured to crash or hang): the thread's signals connect to bound
-methods of this main-thread QObject, queued; a QThread is never destroyed while it runs
-(`_LIVE` holds it until the main thread has waited for it).
+benchmark's own model): it iterates on a QThread here (local_run.py), with the same signals.
 """
 
 from __future__ import annotations
 
-import importlib
+import copy
 import itertools
-import threading
 import time
-import traceback
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 from app.engine_process import EngineProcess, shared_engine
+from app.panels.training import warm_up as gui_warm_up
+from app.panels.training.local_run import LocalRun
 from engine.inspect.kinds import PROBE_KINDS
-from engine.project import Project, dumps
+from engine.project import Project
 from engine.training.events import (
     EpochEnd,
     Failed,
@@ -51,7 +48,6 @@ from engine.worker.protocol import (
     SaveCheckpoint,
     TrainRequest,
 )
-from engine.worker.relay import relay_events
 
 # At most this many progress deliveries a second: smooth to the eye, cheap for the loop.
 EMIT_INTERVAL_S = 1 / 8
@@ -73,57 +69,6 @@ def crash_sentence(reason: str) -> str:
             f"Press Train to start again.")
 
 
-class _LocalRun(QThread):
-    """Iterates a caller-built Trainer in this process (run_trainer). Emits only."""
-
-    message = Signal(object)  # RunBatches / RunEvent / RunEnded, like the worker's
-
-    def __init__(self, trainer: Any, run_id: int, interval_s: float) -> None:
-        super().__init__()  # no parent: its lifetime is managed through _LIVE
-        self._trainer, self._run_id, self._interval = trainer, run_id, interval_s
-
-    def run(self) -> None:  # noqa: D102 - runs in the worker thread
-        try:
-            relay_events(self._trainer.run(), self._run_id, self._interval, self.message.emit)
-        except Exception as exc:  # a bug must reach the user as a message, not kill the thread
-            traceback.print_exc()
-            self.message.emit(RunEvent(self._run_id, Failed(
-                f"Training stopped because of an internal error: {type(exc).__name__}: {exc}",
-                self._trainer.step)))
-        self.message.emit(RunEnded(self._run_id))
-
-
-class _WarmUpNotifier(QObject):
-    """Reports that the GUI-side modules (the plots) are imported. One per process, never
-    deleted, so the import thread can always emit on it."""
-
-    done = Signal()
-
-
-_warm_lock = threading.Lock()
-_warm_thread: threading.Thread | None = None
-_warm_notifier: _WarmUpNotifier | None = None
-_warm_done = False
-
-
-def _notifier() -> _WarmUpNotifier:
-    global _warm_notifier
-    if _warm_notifier is None:  # first created from a controller, so in the main thread
-        _warm_notifier = _WarmUpNotifier()
-    return _warm_notifier
-
-
-def _import_in_background(modules: tuple[str, ...]) -> None:
-    global _warm_done
-    try:
-        for name in modules:
-            importlib.import_module(name)
-    except Exception:  # a warm-up must never break the app; the first use reports errors
-        traceback.print_exc()
-    _warm_done = True
-    _notifier().done.emit()
-
-
 class TrainingController(QObject):
     """Runs one training at a time; see the module docstring."""
 
@@ -135,6 +80,7 @@ class TrainingController(QObject):
     probeResult = Signal(object)  # ProbeResult  # noqa: N815
     finished = Signal(object)  # Finished (reason "completed" or "stopped")
     failed = Signal(str)  # one sentence for the user
+    failedWeights = Signal(object)  # noqa: N815 - a failed run's last good weights (numpy dict)
     # idle | preparing | training | paused | stopping; "idle" only once the run has ended
     # in the worker, so is_running is already False when it arrives.
     stateChanged = Signal(str)  # noqa: N815
@@ -149,7 +95,7 @@ class TrainingController(QObject):
         self._interval = emit_interval_s
         self._engine = engine if engine is not None else shared_engine()
         self._run_id: int | None = None
-        self._local: _LocalRun | None = None
+        self._local: LocalRun | None = None
         self._trainer: Any = None
         self._state = IDLE
         self._stop_requested = False
@@ -160,7 +106,7 @@ class TrainingController(QObject):
         self._engine.message.connect(self._on_message)
         self._engine.died.connect(self._on_engine_died)
         self._engine.ready.connect(self._report_warm)
-        _notifier().done.connect(self._report_warm, Qt.ConnectionType.QueuedConnection)
+        gui_warm_up.notifier().done.connect(self._report_warm, Qt.ConnectionType.QueuedConnection)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -214,18 +160,19 @@ class TrainingController(QObject):
             self.failed.emit(f"{SETTINGS_PREFIX}{exc}")
             return
         # Snapshot now, on the main thread: later edits must not reach the run.
-        text = dumps(project)
+        snapshot = Project(project.graph.copy(), project.name, project.description,
+                           copy.deepcopy(project.data), copy.deepcopy(project.training))
         key = self._engine.share_dataset(dataset) if dataset is not None else None
         run_id = self._begin(self)
         self._trainer = None
-        self._engine.send(TrainRequest(run_id, text, key, dict(overrides or {}), self._interval))
+        self._engine.send(TrainRequest(run_id, snapshot, key, dict(overrides or {}), self._interval))
 
     def run_trainer(self, trainer: Any) -> None:
         """Iterate an already built engine Trainer in this process, on a QThread, with the
         same signals (a benchmark's own model and data). The caller has imported torch."""
         self._check_idle()
         run_id = next(_run_ids)
-        thread = _LocalRun(trainer, run_id, self._interval)
+        thread = LocalRun(trainer, run_id, self._interval)
         thread.message.connect(self._on_message, Qt.ConnectionType.QueuedConnection)
         self._local, self._trainer = thread, trainer
         self._begin(thread, run_id)
@@ -306,9 +253,10 @@ class TrainingController(QObject):
             self._end_run()
             return
         deadline = time.monotonic() + SHUTDOWN_WAIT_S
-        while self._run_id is not None and time.monotonic() < deadline:
+        while (self._run_id is not None and self._engine.alive
+               and time.monotonic() < deadline):
             self._engine.pump(0.05)
-        if self._run_id is not None:  # no answer: end the worker, the last resort
+        if self._run_id is not None:  # no answer (or no worker left): end it, the last resort
             self._engine.close()
             self._end_run()
 
@@ -316,22 +264,15 @@ class TrainingController(QObject):
     def warm_up(self, extra_modules: tuple[str, ...] = ()) -> None:
         """Start the engine worker (it imports torch in its own process) and import
         `extra_modules` (the plots) on a background thread here, so the first Train starts
-        at once; warmedUp follows when both are done. The import thread is not a daemon,
-        so exit waits for an import in progress instead of cutting it."""
-        global _warm_thread
+        at once; warmedUp follows when both are done (once per call)."""
         self._warm_wanted = True
         self._engine.ensure_started()
-        with _warm_lock:
-            if _warm_thread is None:
-                _warm_thread = threading.Thread(target=_import_in_background,
-                                                args=(extra_modules,), name="netcanvas-warm-up")
-                _warm_thread.start()
-                return
-        self._report_warm()
+        if not gui_warm_up.import_in_background(extra_modules):
+            self._report_warm()
 
     def _report_warm(self, *_args: object) -> None:
         cuda = self._engine.cuda_available
-        if self._warm_wanted and _warm_done and cuda is not None:
+        if self._warm_wanted and gui_warm_up.imports_done() and cuda is not None:
             self._warm_wanted = False
             self.warmedUp.emit(cuda)
 
@@ -374,11 +315,16 @@ class TrainingController(QObject):
             self._step = event.step
             self.finished.emit(event)  # "idle" follows once the run has ended
         elif isinstance(event, Failed):
+            if event.weights is not None:  # the last good weights, before the failure
+                self.failedWeights.emit(event.weights)
             self.failed.emit(event.message)
         else:
             self.engineEvent.emit(event)
 
     def _on_engine_died(self, reason: str) -> None:
+        lost, self._checkpoints = sorted(self._checkpoints), set()
+        for request_id in lost:
+            self.engineEvent.emit(CheckpointSaved(request_id, "", crash_sentence(reason)))
         if self._run_id is not None and self._local is None:
             self.failed.emit(crash_sentence(reason))
             self._end_run()

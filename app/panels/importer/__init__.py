@@ -1,0 +1,1 @@
+"""File > Import Model…: an ONNX model opened as a new, editable document."""
