@@ -11,7 +11,7 @@
    samples/s ratio of alternating runs with and without probes (medians; noisy on a shared
    machine, reported as information).
 
-    .venv/bin/python bench/diagnose.py [--rounds 3] [--epochs 1]
+    .venv/bin/python bench/diagnose.py [--rounds 2] [--epochs 3] [--verbose]
 
 Exits 1 when a target is missed.
 """
@@ -31,6 +31,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 EVAL_TARGET_S = 5.0
 SLOWDOWN_TARGET = 0.03
+VERBOSE = "--verbose" in sys.argv
 FULL_SET = Path("/usr/share/datasets/fashion-mnist")
 
 
@@ -76,6 +77,8 @@ def train_once(probes: bool, epochs: int) -> tuple[float, float]:
     done = threading.Event()
 
     costs = {"gradient_flow": 0.0, "histograms": 0.0}
+    reported = [0.0]
+    answered: dict[str, int] = {}
 
     def ask() -> None:  # the GUI's schedule (and pacing), from another thread as the GUI's
         due = {"gradient_flow": time.monotonic(), "histograms": time.monotonic()}
@@ -97,19 +100,28 @@ def train_once(probes: bool, epochs: int) -> tuple[float, float]:
                 metrics = event.metrics
             if isinstance(event, ProbeResult) and "cost_s" in event.payload:
                 costs[event.kind] = event.payload["cost_s"]
+                reported[0] += event.payload["cost_s"]
+                answered[event.kind] = answered.get(event.kind, 0) + 1
     finally:
         done.set()
         loop.run_probe = plain
     samples = trainer.step * setup.settings.batch_size
+    if probes and VERBOSE:
+        print(f"  run: {metrics['elapsed_s']:.1f} s, served {served[0]:.3f} s, reported "
+              f"{reported[0]:.3f} s, answers {answered}")
     return samples / metrics["elapsed_s"], served[0] / metrics["elapsed_s"]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--verbose", action="store_true", help="print each run's probe times")
     ns = parser.parse_args()
     ok = True
+    if ns.rounds == 0:
+        print(train_once(True, ns.epochs))
+        return 0
     seconds, which, count = bench_evaluation()
     good = seconds < EVAL_TARGET_S
     ok &= good

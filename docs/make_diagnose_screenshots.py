@@ -44,11 +44,17 @@ def main() -> int:
     window.show()
     d = window.bindings["diagnose"]
     d.show_panel("gradients")
-    window.actions["train"].trigger()
-    wait(app, lambda: d._result is not None and not window.bindings["training"].controller.is_running)
+    d.timeline.sample_box.setValue(3)
+    for lr in (0.001, 0.003):  # two runs, so the Runs tab has something to compare
+        d._result = None
+        window.doc.set_project_records(training=dict(window.doc.project.training, lr=lr))
+        window.actions["train"].trigger()
+        wait(app, lambda: d._result is not None
+             and not window.bindings["training"].controller.is_running)
     d.dock.setFloating(True)  # a large, readable picture of the panel itself
     d.dock.resize(1400, 620)
-    for tab, name in ((d.gradients, "gradients"), (d.evaluation, "evaluation")):
+    for tab, name in ((d.gradients, "gradients"), (d.timeline, "timeline"), (d.runs_view, "runs"),
+                      (d.evaluation, "evaluation")):
         d.tabs.setCurrentWidget(tab)
         if tab is d.evaluation:
             import numpy as np

@@ -19,7 +19,7 @@ from torch import Tensor, nn
 from engine.inspect.probes import ProbeError, default_node_ids, owner_node_id
 
 HISTOGRAM_BINS = 30
-ACTIVATION_SAMPLES = 64
+ACTIVATION_SAMPLES = 32
 # ReLU kinds whose zero output means "no gradient flows through this unit".
 RECTIFIERS: tuple[type[nn.Module], ...] = (nn.ReLU, nn.ReLU6)
 

@@ -48,30 +48,14 @@ def test_evaluate_without_weights_says_why(qtbot, window: MainWindow) -> None:
     assert NO_WEIGHTS in d.evaluation.summary.text()
 
 
-def test_a_run_is_diagnosed_and_evaluated(qtbot, window: MainWindow) -> None:
+def test_a_completed_run_is_evaluated_and_kept(qtbot, window: MainWindow) -> None:
     d = diagnose(window)
-    d.recorder._gradient_timer.setInterval(20)  # a tiny run lasts about a second
-    d.recorder._histogram_timer.setInterval(50)
-    opened: list[tuple[int, str]] = []
-    d.openSample.connect(lambda i, s: opened.append((i, s)))
     window.actions["train"].trigger()
     qtbot.waitUntil(lambda: d._result is not None, timeout=WAIT_MS)
     result = d._result
     assert sum(map(sum, result["confusion_matrix"])) == result["count"] == len(result["true"])
     assert f"{100 * result['accuracy']:.2f}%" in d.evaluation.summary.text()
     assert d.evaluation.table.rowCount() == len(result["class_names"])
-    # The probes came back through the controller: a strip row per answered request.
-    assert d.gradients.strip.rows and d.gradients.strip.layers == d._gradient_layers
-    assert all(v >= 0 for v in d.gradients.strip.rows[-1])
-    assert d.recorder.snapshots and d.recorder.latest_weights is not None
-    # A confusion cell opens its images, most confident first; a click opens the sample.
-    i, j = np.unravel_index(np.argmax(result["confusion_matrix"]), (3, 3))
-    d.evaluation.confusion.cellClicked.emit(int(i), int(j))
-    cell = d.evaluation.cell
-    assert cell.grid.count() == min(64, result["confusion_matrix"][i][j])
-    assert all(result["true"][k] == i and result["predicted"][k] == j for k in cell.indices)
-    cell.grid.imageClicked.emit(0)
-    assert opened == [(cell.indices[0], "test")]
     # The run is kept with the project, with its test accuracy and what changed.
     runs = window.doc.project.runs
     assert len(runs) == 1 and runs[0]["summary"] == "first run"
@@ -79,7 +63,35 @@ def test_a_run_is_diagnosed_and_evaluated(qtbot, window: MainWindow) -> None:
     assert d.runs_view.table.rowCount() == 1
     d.open_run_folder(str(window.doc.project.data["source"]["path"]))  # a file, not a run folder
     assert window.doc.project.runs == runs
-    # On demand too, on another split.
-    d.evaluation.split_box.setCurrentIndex(1)
+
+
+def test_a_run_is_diagnosed_live(qtbot, window: MainWindow) -> None:
+    d = diagnose(window)
+    d.recorder.base_ms.update(gradient_flow=20, histograms=50)
+    opened: list[tuple[int, str]] = []
+    d.openSample.connect(lambda i, s: opened.append((i, s)))
+    window.doc.set_project_records(training=dict(window.doc.project.training, epochs=100_000))
+    window.actions["train"].trigger()
+    # The probes come back through the controller: a strip row per answered request.
+    qtbot.waitUntil(lambda: len(d.gradients.strip.rows) >= 3 and d.recorder.snapshots
+                    and any(s["filters"] or s["maps"] for s in d.recorder.timeline),
+                    timeout=WAIT_MS)
+    window.actions["stop"].trigger()
+    controller = window.bindings["training"].controller  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not controller.is_running, timeout=WAIT_MS)
+    assert d.gradients.strip.layers == d._gradient_layers == ["fc1", "fc2"]
+    assert all(v > 0 for v in d.gradients.strip.rows[-1])
+    assert d.gradients.layer_box.count() >= 2 and d.gradients.slider.maximum() >= 0
+    assert d.timeline.slider.maximum() == len(d.recorder.kept_timeline()) - 1
+    assert window.doc.project.runs[-1]["status"] == "stopped"
+    # Evaluated on demand; a confusion cell opens its images; a click opens the sample.
     d.evaluation.evaluate_button.click()
-    qtbot.waitUntil(lambda: d._eval_job == 0 and d._result["split"] == "val", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: d._result is not None and d._eval_job == 0, timeout=WAIT_MS)
+    result = d._result
+    i, j = np.unravel_index(np.argmax(result["confusion_matrix"]), (3, 3))
+    d.evaluation.confusion.cellClicked.emit(int(i), int(j))
+    cell = d.evaluation.cell
+    assert cell.grid.count() == min(64, result["confusion_matrix"][i][j])
+    assert all(result["true"][k] == i and result["predicted"][k] == j for k in cell.indices)
+    cell.grid.imageClicked.emit(0)
+    assert opened == [(cell.indices[0], "test")]

@@ -27,7 +27,8 @@ TORCH_FREE = ("engine", "engine.layers", "engine.layers.*", "engine.graph", "eng
               "engine.training.control", "engine.inspect", "engine.inspect.kinds",
               "engine.data", "engine.data.dataset", "engine.data.detect", "engine.data.errors",
               "engine.data.image_folder", "engine.data.loaders", "engine.data.prep_settings",
-              "engine.data.shapes", "engine.data.stats")
+              "engine.data.shapes", "engine.data.stats",
+              "engine.inspect.gradflow", "engine.training.metrics", "engine.runs")
 # Torch classes the registry names by dotted path; imported only when a model is built.
 BUILT_ONLY = ("engine.layers.modules",)
 

@@ -184,3 +184,26 @@ def test_runs_view_sorts_by_val_accuracy_and_overlays_ticked_runs(qtbot) -> None
     assert "Run 4" in view.overlay.acc_plot.titleLabel.text
     view.set_runs([run(1, 0.5), run(2, 0.9), run(3, None), run(4, 0.7), run(5, 0.95)])
     assert view.ticked_numbers() == {3, 4, 5}  # a new run is shown at once, choices kept
+
+
+def test_timeline_scrubs_through_epochs(qtbot) -> None:
+    from widgets.diagnose.timeline_view import TimelineView
+
+    view = shown(TimelineView(), qtbot, (1000, 400))
+    assert view.filters.count() == 0 and "appear here" in view.epoch_label.text()
+    snaps = [{"epoch": e, "filters": {"conv1": np.full((4, 3, 3), float(e))},
+              "maps": {"conv1": np.zeros((4, 8, 8)) + e, "fc1": np.zeros(10)}} for e in (1, 2, 3)]
+    view.set_snapshots(snaps[:2])
+    assert view.slider.maximum() == 1 and view.slider.value() == 1  # follows the newest
+    assert view.filter_layer.currentText() == "conv1"
+    assert [view.map_layer.itemText(i) for i in range(view.map_layer.count())] == ["conv1"]
+    assert view.filters.count() == 4 and view.maps.count() == 4
+    assert view.epoch_label.text() == "epoch 2 of 2"
+    view.slider.setValue(0)
+    assert view.epoch_label.text() == "epoch 1 of 2"
+    view.set_snapshots(snaps)
+    assert view.slider.value() == 0 and view.epoch_label.text() == "epoch 1 of 3"  # scrubbed: stays
+    chosen: list[int] = []
+    view.sampleChosen.connect(chosen.append)
+    view.sample_box.setValue(7)
+    assert chosen == [7]

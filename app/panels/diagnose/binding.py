@@ -56,6 +56,7 @@ class DiagnoseBinding(QObject):
         self._eval_job = self._compare_job = 0
         self._result: dict[str, Any] | None = None
         self.evaluation = self.gradients = self.compare = self.runs_view = None  # ensure_views
+        self.timeline = None
         self.tabs = QTabWidget()
         self._placeholder = QLabel("Loading the diagnosis views…")
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -107,19 +108,25 @@ class DiagnoseBinding(QObject):
         from widgets.diagnose.evaluation_view import EvaluationView
         from widgets.diagnose.gradients_view import GradientsView
         from widgets.diagnose.runs_view import RunsView
+        from widgets.diagnose.timeline_view import TimelineView
 
         dark = is_dark()
         self.evaluation = EvaluationView(dark=dark)
         self.gradients = GradientsView(dark=dark)
         self.runs_view = RunsView(dark=dark)
+        self.timeline = TimelineView()
         self.compare = CompareView(dark=dark)
         self.tabs.addTab(self.evaluation, "Evaluation")
         self.tabs.addTab(self.gradients, "Gradients")
+        self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(self.runs_view, "Runs")
         self.tabs.addTab(self.compare, "Compare")
         self.runs_view.set_runs(self.runs.runs)
         self.runs.runsChanged.connect(lambda: self.runs_view.set_runs(self.runs.runs))
         self.runs_view.openFolderRequested.connect(self.open_run_folder)
+        self.recorder.timelineChanged.connect(
+            lambda: self.timeline.set_snapshots(self.recorder.kept_timeline()))
+        self.timeline.sampleChosen.connect(lambda index: setattr(self.recorder, "sample", index))
         self._layout.replaceWidget(self._placeholder, self.tabs)
         self._placeholder.deleteLater()
         self.evaluation.evaluateRequested.connect(self.evaluate)
@@ -133,7 +140,7 @@ class DiagnoseBinding(QObject):
         self.ensure_views()
         self.dock.show()
         self.dock.raise_()
-        pages = {"evaluation": self.evaluation, "gradients": self.gradients,
+        pages = {"evaluation": self.evaluation, "gradients": self.gradients, "timeline": self.timeline,
                  "runs": self.runs_view, "compare": self.compare}
         if tab in pages:
             self.tabs.setCurrentWidget(pages[tab])

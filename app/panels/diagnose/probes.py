@@ -21,6 +21,7 @@ HISTOGRAM_MS = 2000
 SHARE = 0.005  # of the training time, per probe kind (two kinds: about 1% in all)
 MAX_INTERVAL_MS = 30_000
 MAX_SNAPSHOTS = 400  # histogram snapshots kept per run (~13 minutes at HISTOGRAM_MS)
+MAX_IMAGES = 32  # filters / feature-map channels kept per layer per epoch
 
 
 def pace_ms(cost_s: float, base_ms: int, share: float = SHARE) -> int:
@@ -32,6 +33,7 @@ class DiagnosticsRecorder(QObject):
     gradients = Signal(int, object, object)  # step, layers, norms
     snapshot = Signal()  # a new histogram snapshot is in self.snapshots
     weights = Signal(object)  # numpy state dict (epoch ends, the end of a run)
+    timelineChanged = Signal()  # noqa: N815 - an epoch's snapshot got filters or maps
 
     def __init__(self, controller: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,7 +41,11 @@ class DiagnosticsRecorder(QObject):
         self.enabled = True
         self.snapshots: list[tuple[int, dict[str, Any]]] = []
         self.latest_weights: dict[str, Any] | None = None
+        # Per epoch: {"epoch", "filters": {node: (n, kh, kw)}, "maps": {node: array}}.
+        self.timeline: list[dict[str, Any]] = []
+        self.sample = 0  # the validation image whose feature maps the timeline keeps
         self._pending: dict[int, str] = {}
+        self._entry_of: dict[int, int] = {}
         self._gradient_timer = QTimer(self)
         self._gradient_timer.setInterval(GRADIENT_MS)
         self._gradient_timer.timeout.connect(lambda: self._ask("gradient_flow"))
@@ -52,11 +58,19 @@ class DiagnosticsRecorder(QObject):
         controller.epochEnded.connect(self._on_epoch)
         controller.probeResult.connect(self._on_result)
         controller.stateChanged.connect(self._on_state)
+        controller.finished.connect(self._on_finished)
+
+    def kept_timeline(self) -> list[dict[str, Any]]:
+        """The epochs whose snapshot came back (a request still unanswered at an epoch's end
+        means that epoch is skipped, not waited for)."""
+        return [s for s in self.timeline if s["filters"] or s["maps"]]
 
     def _on_started(self, _started: Any) -> None:
         self.snapshots = []
         self.latest_weights = None
+        self.timeline = []
         self._pending.clear()
+        self._entry_of.clear()
         if self.enabled:
             for kind, timer in self._timers.items():
                 timer.start(self.base_ms[kind])
@@ -67,20 +81,34 @@ class DiagnosticsRecorder(QObject):
             self._gradient_timer.stop()
             self._histogram_timer.stop()
 
-    def _on_epoch(self, _event: Any) -> None:
-        self._ask("state")
+    def _on_finished(self, finished: Any) -> None:
+        """The last epoch's end is often seen only after the run ended (events arrive in
+        batches), too late for a probe: its filters come from the Finished weights."""
+        weights = getattr(finished, "weights", None)
+        if weights and self.timeline and not self.timeline[-1]["filters"]:
+            self.timeline[-1]["filters"] = filters_of(weights)
+            self.timelineChanged.emit()
 
-    def _ask(self, kind: str) -> None:
+    def _on_epoch(self, event: Any) -> None:
+        self.timeline.append({"epoch": event.epoch, "filters": {}, "maps": {}})
+        entry = len(self.timeline) - 1
+        for request in (self._ask("state"), self._ask("feature_maps", sample=self.sample)):
+            if request is not None:
+                self._entry_of[request] = entry
+
+    def _ask(self, kind: str, **kwargs: Any) -> int | None:
         if kind in self._pending.values() or not self.controller.is_running:
-            return
+            return None
         try:
-            request_id = self.controller.request_probe(kind)
+            request_id = self.controller.request_probe(kind, **kwargs)
         except (RuntimeError, ValueError):
-            return  # the run just ended: nothing to ask
+            return None  # the run just ended: nothing to ask
         self._pending[request_id] = kind
+        return request_id
 
     def _on_result(self, result: Any) -> None:
         kind = self._pending.pop(result.request_id, None)
+        entry = self._entry_of.pop(result.request_id, None)
         if kind is None or result.error:
             return
         payload = result.payload
@@ -97,3 +125,19 @@ class DiagnosticsRecorder(QObject):
         elif kind == "state":
             self.latest_weights = payload["weights"]
             self.weights.emit(self.latest_weights)
+            if entry is not None:
+                self.timeline[entry]["filters"] = filters_of(self.latest_weights)
+                self.timelineChanged.emit()
+        elif kind == "feature_maps" and entry is not None:
+            self.timeline[entry]["maps"] = {k: v[:MAX_IMAGES] for k, v in payload.items()}
+            self.timelineChanged.emit()
+
+
+def filters_of(weights: dict[str, Any]) -> dict[str, Any]:
+    """Each convolution kernel stack (a 4-d "<node>.weight"), first input channel of at
+    most MAX_IMAGES filters: what the timeline shows per epoch (small copies)."""
+    out = {}
+    for name, w in weights.items():
+        if name.endswith(".weight") and getattr(w, "ndim", 0) == 4:
+            out[name[: -len(".weight")]] = w[:MAX_IMAGES, 0].copy()
+    return out
