@@ -15,6 +15,7 @@ editor owns the project.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import queue
 import signal
@@ -75,9 +76,15 @@ class Server:
     def serve(self) -> None:
         # Ctrl+C in a terminal reaches the whole process group; the editor decides.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Messages carry numpy arrays, and the warm-up imports torch (which imports numpy):
+        # two threads initialising numpy at once fail with "partially initialized module".
+        # So numpy is imported before the reader starts, and jobs (which import torch) start
+        # only after the warm-up; they wait in their queue until then.
+        importlib.import_module("numpy")
         threading.Thread(target=self._read, name="netcanvas-engine-reader", daemon=True).start()
+        ready = _warm_up()
         threading.Thread(target=self._work_jobs, name="netcanvas-jobs", daemon=True).start()
-        self._send(Ready(_warm_up()))
+        self._send(Ready(ready))
         while True:
             self._train(self._queue.get())
 
