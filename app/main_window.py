@@ -338,8 +338,7 @@ class MainWindow(QMainWindow):
         self._layout_restored = True
 
     def _default_dock_layout(self) -> None:
-        # Tabs are made when the window is first shown (showEvent): made earlier, before
-        # the layout has its real size, Qt kept a stale copy of the bottom tab bar on screen.
+        tab_default_layout(self, self.docks)
         # Sizes given before the window has its final size are scaled with it afterwards,
         # so they are applied when it is first shown (showEvent).
         self._default_sizes_pending = True
@@ -348,7 +347,6 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self._default_sizes_pending:
             self._default_sizes_pending = False
-            tab_default_layout(self, self.docks)
             apply_default_sizes(self, self.docks)
 
     def _default_geometry(self) -> None:

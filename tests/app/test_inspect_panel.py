@@ -77,6 +77,7 @@ def inspect_binding(win: MainWindow) -> InspectBinding:
 def wait_result(qtbot, b: InspectBinding) -> dict:  # noqa: ANN001
     qtbot.waitUntil(lambda: b.panel.picker.has_data(), timeout=WAIT_MS)
     b.dock.show()
+    b.dock.raise_()  # a tab beside Training: the user brings it to the front
     qtbot.waitUntil(lambda: b.result is not None and not b.jobs.busy, timeout=WAIT_MS)
     assert b.result is not None
     return b.result
@@ -158,6 +159,7 @@ def test_maps_follow_the_training_weights_live(qtbot, window) -> None:  # noqa: 
     window.doc.set_project_records(training={**window.doc.project.training, "epochs": 30})
     window.actions["train"].trigger()
     assert b.live is not None
+    b.dock.raise_()  # Train brings the Training tab to the front; the user looks at Inspect
     qtbot.waitUntil(lambda: b.panel.weights_label.text() == rq.LIVE, timeout=WAIT_MS)
     window.actions["stop"].trigger()
     after = b.result["maps"]["conv1"]["array"]

@@ -54,6 +54,7 @@ class DiagnoseBinding(QObject):
         self._gradient_layers: list[str] = []
         self._layer = ""
         self._eval_job = self._compare_job = 0
+        self._eval_announce = True  # whether the running evaluation reports in the status bar
         self._result: dict[str, Any] | None = None
         self.evaluation = self.gradients = self.compare = self.runs_view = None  # ensure_views
         self.timeline = None
@@ -155,7 +156,7 @@ class DiagnoseBinding(QObject):
     def _on_finished(self, finished: Any) -> None:
         self._finished_weights = finished.weights or self.recorder.latest_weights
         if finished.reason == "completed" and self.trained_weights() is not None:
-            self.evaluate("test")  # after every completed run, as the issue asks
+            self.evaluate("test", announce=False)  # after every completed run
 
     def trained_weights(self) -> dict[str, Any] | None:
         if self.weights_provider is not None:
@@ -204,7 +205,11 @@ class DiagnoseBinding(QObject):
         view.dead.set_fractions(list(dead), list(dead.values()))
 
     # ---- evaluation ------------------------------------------------------------------------
-    def evaluate(self, split: str = "test") -> None:
+    def evaluate(self, split: str = "test", announce: bool = True) -> None:
+        """Evaluate the document's weights on `split`. `announce`: say the result in the
+        status bar too (on demand); the evaluation after a run says it in the panel only, so
+        the run's own "Finished" line stays where the user looks."""
+        self._eval_announce = announce
         self.show_panel("evaluation")
         weights = self.trained_weights()
         if weights is None:
@@ -278,8 +283,9 @@ class DiagnoseBinding(QObject):
             self.evaluation.show_result(result, images)
             if result["split"] == "test" and result.get("trained", True):
                 self.runs.set_test_accuracy(result["accuracy"])
-            self.window.show_message(f"Evaluation: {100 * result['accuracy']:.2f}% accuracy on "
-                                     f"the {result['split']} split.")
+            if self._eval_announce:
+                self.window.show_message(f"Evaluation: {100 * result['accuracy']:.2f}% accuracy "
+                                         f"on the {result['split']} split.")
         elif job_id == self._compare_job:
             from engine.inspect.gradflow import gradient_warning
 
