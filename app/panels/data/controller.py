@@ -24,6 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+# numpy.random is a lazily imported C extension; first imported by a load thread (the Shapes
+# generator) while the GUI thread ran Qt's garbage collection, it crashed the process.
+# Imported here, on the main thread, before any load thread starts.
+import numpy.random  # noqa: F401, E402, I001
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.data import (
