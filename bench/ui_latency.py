@@ -49,7 +49,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, float]:
+def start_stall_tracer(clock: object, last: list[int]) -> None:
+    """--trace: a watchdog thread that prints the GUI thread's Python stack during a stall.
+
+    Where a stall comes from is otherwise guesswork; sampling the main thread's frame while
+    it has not ticked for 30 ms names the code (or the Qt call) that holds it.
+    """
+    import threading
+    import traceback
+
+    main_id = threading.main_thread().ident
+    seen: dict[str, int] = {}
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.01)
+            gap_ms = (clock.nsecsElapsed() - last[0]) / 1e6  # type: ignore[attr-defined]
+            if gap_ms < 30:
+                continue
+            frame = sys._current_frames().get(main_id)
+            if frame is None:
+                continue
+            stack = "".join(traceback.format_stack(frame)[-int(os.environ.get("STALL_DEPTH", "8")):])
+            seen[stack] = seen.get(stack, 0) + 1
+            if seen[stack] == 1:
+                print(f"--- stall {gap_ms:.0f} ms at t={clock.nsecsElapsed() / 1e9:.2f}s:\n{stack}",  # type: ignore[attr-defined]
+                      file=sys.stderr, flush=True)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def run_scenario(scenario: str, train_seconds: float, epochs: int,
+                 trace: bool = False) -> dict[str, float]:
     """One fresh GUI session (this process); returns the measurements."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["NETCANVAS_SETTINGS_DIR"] = tempfile.mkdtemp(prefix="netcanvas-bench-")
@@ -83,6 +114,8 @@ def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, 
     timer.setInterval(TICK_MS)
     timer.timeout.connect(tick)
     timer.start()
+    if trace:
+        start_stall_tracer(clock, last)
 
     def wait(seconds: float, until: object = None) -> None:
         deadline = time.monotonic() + seconds
@@ -101,8 +134,10 @@ def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, 
         warm_start = clock.nsecsElapsed() / 1e9
         wait(300.0, until=lambda: bool(warmed))
         result["warm_up_s"] = clock.nsecsElapsed() / 1e9 - warm_start
-        result["warm_up_stall_ms"] = max(stalls(warm_start, clock.nsecsElapsed() / 1e9))
+        # A stall is recorded by the tick after it, so the window reaches past warmedUp
+        # (whose own slots, run before ours, once built every plot in one go).
         wait(0.5)
+        result["warm_up_stall_ms"] = max(stalls(warm_start, clock.nsecsElapsed() / 1e9))
     first_batch: list[float] = []
     binding.controller.progress.connect(
         lambda _e: first_batch.append(clock.nsecsElapsed() / 1e9) if not first_batch else None)
@@ -134,7 +169,11 @@ def run_scenario(scenario: str, train_seconds: float, epochs: int) -> dict[str, 
 def spawn(scenario: str, args: argparse.Namespace) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", scenario, "--train-seconds",
            str(args.train_seconds), "--epochs", str(args.epochs)]
+    if args.trace:
+        cmd.append("--trace")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if args.trace:
+        print(proc.stderr, file=sys.stderr)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_MARKER):
             return json.loads(line[len(RESULT_MARKER):])
@@ -164,10 +203,12 @@ def main() -> int:
     parser.add_argument("--train-seconds", type=float, default=8.0)
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--scenario", choices=("both", "warm", "cold"), default="both")
+    parser.add_argument("--trace", action="store_true",
+                        help="print the GUI thread's stack whenever it stalls over 30 ms")
     parser.add_argument("--child", choices=("warm", "cold"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        result = run_scenario(args.child, args.train_seconds, args.epochs)
+        result = run_scenario(args.child, args.train_seconds, args.epochs, args.trace)
         print(RESULT_MARKER + json.dumps(result), flush=True)
         return 0
     scenarios = ("warm", "cold") if args.scenario == "both" else (args.scenario,)

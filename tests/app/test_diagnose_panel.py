@@ -95,3 +95,15 @@ def test_a_run_is_diagnosed_live(qtbot, window: MainWindow) -> None:
     assert all(result["true"][k] == i and result["predicted"][k] == j for k in cell.indices)
     cell.grid.imageClicked.emit(0)
     assert opened == [(cell.indices[0], "test")]
+
+
+def test_gradients_that_come_before_the_views_are_built_are_shown(qtbot, window: MainWindow) -> None:
+    d = diagnose(window)
+    # The views are built a plot per event-loop turn (widgets/staged.py); no turn ran yet.
+    assert d.gradients is None
+    d._on_gradients(10, ["fc1", "fc2"], [1e-6, 1.0])
+    d._on_gradients(20, ["fc1", "fc2"], [2e-6, 1.0])
+    d.ensure_views()
+    assert d.gradients.strip.layers == ["fc1", "fc2"]
+    assert [list(r) for r in d.gradients.strip.rows] == [[1e-6, 1.0], [2e-6, 1.0]]
+    assert d.gradients.warning.text()  # six orders of magnitude: the vanishing warning

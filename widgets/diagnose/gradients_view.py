@@ -4,7 +4,7 @@ curves, and below it one layer's weight and activation histograms at a chosen mo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QSplitter, QVBoxLayout, QWidget
@@ -13,20 +13,30 @@ from widgets.colors import WARNING
 from widgets.plots.dead_units import DeadUnitsPlot
 from widgets.plots.gradient_strip import GradientStrip
 from widgets.plots.histogram import HistogramPlot
+from widgets.staged import run_to_end
 
 
 class GradientsView(QWidget):
     layerChosen = Signal(str)  # noqa: N815
     snapshotChosen = Signal(int)  # noqa: N815
 
-    def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, dark: bool = False,
+                 staged: bool = False) -> None:
+        """`staged`: its plots are built by driving `self.build` (widgets/staged.py), and
+        nothing else may be called before that has ended."""
         super().__init__(parent)
         self.setObjectName("gradientsView")
+        self.build = self._build(dark)
+        if not staged:
+            run_to_end(self.build)
+
+    def _build(self, dark: bool) -> Iterator[None]:
         self.warning = QLabel()
         self.warning.setObjectName("gradientWarning")
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
         self.strip = GradientStrip(dark=dark)
+        yield
         self.layer_box = QComboBox()
         self.layer_box.setToolTip("The layer whose histograms are shown")
         self.layer_box.currentTextChanged.connect(self._layer_changed)
@@ -36,8 +46,11 @@ class GradientsView(QWidget):
         self.slider.valueChanged.connect(self.snapshotChosen)
         self.when = QLabel("No snapshots yet")
         self.weights = HistogramPlot(dark=dark, title="Weights")
+        yield
         self.activations = HistogramPlot(dark=dark, title="Activations")
+        yield
         self.dead = DeadUnitsPlot(dark=dark)
+        yield
         picker = QHBoxLayout()
         picker.addWidget(QLabel("Layer"))
         picker.addWidget(self.layer_box)

@@ -61,11 +61,17 @@ class GradientStrip(PlotPanel):
             return
         self.layers = list(layers)
         self.steps, self.rows = [], []
+        self.mark_dirty()  # the curves are made in draw(): see _match_curves
+
+    def _match_curves(self) -> None:
+        """One curve per layer, made when first drawn rather than when a run's first probe
+        arrives: there it added ~40 ms to the GUI thread, even with this view hidden."""
+        if len(self.curves) == len(self.layers):
+            return
         for curve in self.curves:
             self.curve_plot.removeItem(curve)
         self.curves = [self.curve_plot.plot() for _ in self.layers]
         self.restyle(self.dark)
-        self.mark_dirty()
 
     def add(self, step: int, norms: Sequence[float]) -> None:
         if len(norms) != len(self.layers):
@@ -106,6 +112,7 @@ class GradientStrip(PlotPanel):
     def draw(self) -> None:
         if not self.rows:
             return
+        self._match_curves()
         logs = self.log_norms()
         finite = logs[np.isfinite(logs)]
         if finite.size:

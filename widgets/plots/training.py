@@ -7,7 +7,7 @@ peak-downsamples, so 100k+ steps stay cheap to draw.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from widgets.plots.base import (
     title_html,
 )
 from widgets.plots.columns import GrowingColumns
+from widgets.staged import run_to_end
 
 __all__ = ["EMA_ALPHA", "MAX_INTERVAL_MS", "REDRAW_HZ", "GrowingColumns", "TrainPlots"]
 
@@ -51,20 +52,39 @@ class TrainPlots(PlotPanel):
 
     empty_text = EMPTY_TEXT
 
-    def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, dark: bool = False,
+                 staged: bool = False) -> None:
+        """`staged`: leave the plots to be built by driving `self.build` (widgets/staged.py);
+        nothing else may be called before that has ended."""
         super().__init__(parent, dark, object_name="trainPlots")
         self.steps = GrowingColumns(STEP_FIELDS)
         self.epochs = GrowingColumns(EPOCH_FIELDS, capacity=64)
         self._ema = math.nan
         self._steps_dirty = self._epochs_dirty = False
+        # Ranges set by hand once the run's length is known (set_run): x spans the whole
+        # run and y goes from 0 to the largest value seen, so during training a frame only
+        # repaints curves. Auto-ranging instead moved every axis on every frame (axis
+        # regeneration + full-plot repaints were most of a ~20 ms frame on 2 busy cores).
+        self._run_steps: int | None = None
+        self._tops = {"loss": 0.0, "parts": 0.0, "lr": 0.0}
+        self._applied: dict[str, tuple[float, float]] = {}
+        self.build = self._build(dark)
+        if not staged:
+            run_to_end(self.build)
 
+    def _build(self, dark: bool) -> Iterator[None]:
         # No y-axis labels: the titles say what is plotted, and in a dock beside the side
         # panels every pixel of width goes to the curves.
         self.loss_plot = self.add_plot("step")
+        yield
         self.parts_plot = self.add_plot("step")
+        yield
         self.epoch_loss_plot = self.add_plot("epoch", integer_x=True)
+        yield
         self.accuracy_plot = self.add_plot("epoch", integer_x=True)
+        yield
         self.lr_plot = self.add_plot("step")
+        yield
         self.lr_plot.enableAutoRange(y=False)  # ranged from 0 in _apply_step_ranges
         self.lr_plot.getAxis("left").setWidth(46)  # "0.0010" is hidden, not squeezed, if narrower
         for col, stretch in enumerate((3, 3, 2, 2, 2)):
@@ -95,13 +115,6 @@ class TrainPlots(PlotPanel):
              ((self.train_acc, "train"), (self.val_acc, "val"))),
             (self.lr_plot, "Learning rate", ()),
         )
-        # Ranges set by hand once the run's length is known (set_run): x spans the whole
-        # run and y goes from 0 to the largest value seen, so during training a frame only
-        # repaints curves. Auto-ranging instead moved every axis on every frame (axis
-        # regeneration + full-plot repaints were most of a ~20 ms frame on 2 busy cores).
-        self._run_steps: int | None = None
-        self._tops = {"loss": 0.0, "parts": 0.0, "lr": 0.0}
-        self._applied: dict[str, tuple[float, float]] = {}
         self.set_dark(dark)
         self.update_empty_state()
 

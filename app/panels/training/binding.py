@@ -8,24 +8,24 @@ Editing the network while it trains does not lock the canvas: the run goes on wi
 snapshot and a banner says the results are for the old network (undoing the edit clears it).
 
 Start-up stays fast: pyqtgraph (~0.4 s) and torch (seconds) are imported on a background
-thread shortly after the window appears; the plots are built once that has finished.
+thread shortly after the window appears; the plots are then built a plot at a time
+between other events (widgets/staged.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QVBoxLayout, QWidget
 
 from app.panels.training.controller import PAUSED, STOPPING, TRAINING, TrainingController
+from app.panels.training.plots_slot import PLOTS_MODULE, PlotsSlot
 from engine.data import DataError, project_source
 from engine.graph import Graph
-from widgets.colors import MUTED_TEXT
 from widgets.icons import icon
 from widgets.theme import is_dark, theme_notifier
 from widgets.train_progress import STALE_TEXT, TrainProgress
@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from app.document import Document
     from widgets.plots.training import TrainPlots
 
-PLOTS_MODULE = "widgets.plots.training"
+# Imported with the plots: pyqtgraph loads numpy.ma on its first curve, a 115 ms stall when
+# that came with the first gradient probe of a run (bench/ui_latency.py --trace).
+WARM_UP_MODULES = (PLOTS_MODULE, "numpy.ma")
 # After the window's first paint, so neither the start-up time nor its first frames pay.
 WARM_UP_DELAY_MS = 1500
 DOCK_HEIGHT = 290
@@ -88,8 +90,6 @@ class TrainingBinding(QObject):
         self.controller = controller if controller is not None else TrainingController(self)
         # Tests and a data panel that already holds the data set in memory can supply it.
         self.dataset_provider: DatasetProvider | None = None
-        self.plots: TrainPlots | None = None
-        self._pending_plot_calls: list[tuple[str, tuple[Any, ...]]] = []
         self._run_signature: tuple[Any, ...] | None = None
         self._run_graph: Graph | None = None  # the graph the current run trains
         self._run_data: dict[str, Any] | None = None
@@ -105,14 +105,12 @@ class TrainingBinding(QObject):
     def _build_docks(self) -> None:
         window = self.window
         self.progress = TrainProgress()
-        self.plot_placeholder = QLabel("Live plots appear here while the network trains.")
-        self.plot_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.panel = _TrainingPanel()
         self._panel_layout = QVBoxLayout(self.panel)
         self._panel_layout.setContentsMargins(4, 0, 4, 4)
         self._panel_layout.setSpacing(2)
         self._panel_layout.addWidget(self.progress)
-        self._panel_layout.addWidget(self.plot_placeholder, 1)
+        self.plots_slot = PlotsSlot(self._panel_layout, self)
         self.dock = window.add_dock("training", "Training", self.panel,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
 
@@ -174,11 +172,9 @@ class TrainingBinding(QObject):
         if blocker:
             self._message(blocker)
             return
-        if self.plots is not None:
-            self.plots.clear()
-        else:  # pressed before the warm-up built them: import off this thread, keep points
-            self._pending_plot_calls = []
-            self.plot_placeholder.setText("Loading the plots…")
+        building = self.plots is None
+        self.plots_slot.new_run()
+        if building:  # pressed before the warm-up built them: import off this thread
             self.warm_up()
         self._run_signature = network_signature(self.doc.graph)
         self._run_graph = self.doc.graph.copy()  # what the weights will belong to
@@ -245,34 +241,25 @@ class TrainingBinding(QObject):
         return ""
 
     # ---- warm-up and plots -------------------------------------------------------------
+    @property
+    def plots(self) -> TrainPlots | None:
+        return self.plots_slot.plots
+
     def warm_up(self) -> None:
-        self.controller.warm_up(extra_modules=(PLOTS_MODULE,))
+        self.controller.warm_up(extra_modules=WARM_UP_MODULES)
+        self.plots_slot.build_when_imported()
 
     def _on_warmed_up(self, cuda_available: bool) -> None:
         self.settings_panel.set_cuda_available(cuda_available)
-        # Built now rather than when pyqtgraph arrived: constructing the plots (~60 ms)
-        # while the worker still imported torch stretched into a 300+ ms stall.
         self.ensure_plots()
 
     def _plot(self, method: str, *args: Any) -> None:
         """Feed the plots, or queue the call until the warm-up has built them: importing
         pyqtgraph here, on the GUI thread, froze a first Train for ~0.5 s."""
-        if self.plots is not None:
-            getattr(self.plots, method)(*args)
-        else:
-            self._pending_plot_calls.append((method, args))
+        self.plots_slot.call(method, *args)
 
     def ensure_plots(self) -> TrainPlots:
-        """The plots, built on first need (the import is instant once the warm-up did it)."""
-        if self.plots is None:
-            plots_module = importlib.import_module(PLOTS_MODULE)
-            self.plots = plots_module.TrainPlots(dark=is_dark())
-            self._panel_layout.replaceWidget(self.plot_placeholder, self.plots)
-            self.plot_placeholder.deleteLater()
-            pending, self._pending_plot_calls = self._pending_plot_calls, []
-            for method, args in pending:
-                getattr(self.plots, method)(*args)
-        return self.plots
+        return self.plots_slot.ensure()
 
     # ---- controller -> views ---------------------------------------------------------
     def _on_state(self, state: str) -> None:
@@ -295,7 +282,7 @@ class TrainingBinding(QObject):
         self.progress.show_epoch(event)
 
     def _on_finished(self, finished: Any) -> None:
-        if self._pending_plot_calls:  # the warm-up never finished: show the run anyway
+        if self.plots_slot.has_pending:  # the warm-up never finished: show the run anyway
             self.ensure_plots()
         self.progress.show_finished(finished)
         if finished.weights is not None and self._run_graph is not None:  # kept, and saved
@@ -370,10 +357,8 @@ class TrainingBinding(QObject):
     def _set_dark(self, dark: bool) -> None:
         self.progress.set_dark(dark)
         self.settings_panel.set_dark(dark)
-        if self.plots is not None:
-            self.plots.set_dark(dark)
-        if hasattr(self, "plot_placeholder") and self.plots is None:
-            self.plot_placeholder.setStyleSheet(f"color: {MUTED_TEXT.pick(dark)};")
+        if hasattr(self, "plots_slot"):
+            self.plots_slot.set_dark(dark)
 
     # ---- closing -------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
