@@ -249,3 +249,21 @@ def test_augment_receives_batches_and_a_generator() -> None:
 
     list(Trainer(conv_net(), TrainSettings(batch_size=16, epochs=1), x, y, augment=augment).run())
     assert calls == [torch.Size([16, 1, 8, 8])] * 2
+
+
+def test_conv_weights_train_channels_last_and_leave_c_contiguous() -> None:
+    from engine.model import model_weights
+
+    x, y = images()
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(x.shape[1], 4, 3, padding=1), nn.ReLU(),
+                          nn.Conv2d(4, 4, 3, padding=1), nn.Flatten(),
+                          nn.Linear(4 * x.shape[2] * x.shape[3], 3))
+    trainer = Trainer(model, TrainSettings(epochs=1, batch_size=16), x, y)
+    assert of_type(list(trainer.run()), Finished)
+    conv = model[2].weight  # 4 input channels: channels-last differs from contiguous
+    # the caller's own parameters, converted in place (the optimizer holds the same tensors)
+    assert conv.is_contiguous(memory_format=torch.channels_last) and not conv.is_contiguous()
+    weights = model_weights(model)
+    assert all(w.flags["C_CONTIGUOUS"] for w in weights.values())
+    assert torch.equal(torch.from_numpy(weights["2.weight"]), conv.detach())
