@@ -198,3 +198,14 @@ def test_dock_and_network_menu_entry(qtbot, tmp_path: Path, monkeypatch: pytest.
     action.trigger()
     assert window.docks["dataset"].isVisible()
     qtbot.waitUntil(lambda: binding.dataset is not None, timeout=LOAD_TIMEOUT_MS)
+
+
+def test_the_garbage_collector_rests_while_a_load_runs(qtbot) -> None:  # noqa: ANN001
+    import gc
+
+    assert gc.isenabled()
+    c = DataController()
+    c.load(BUNDLED)
+    assert not gc.isenabled()  # switched off on the main thread before the thread starts
+    assert c.wait_idle()
+    assert gc.isenabled() and c.dataset is not None

@@ -14,8 +14,10 @@ start-up cannot pull torch in before the window has painted.
 
 from __future__ import annotations
 
+import gc
 import os
 import queue
+import threading
 import traceback
 import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -60,8 +62,38 @@ def channel_summary(x_train: np.ndarray) -> ChannelSummary:
     return ChannelSummary(tuple(stats.mean), tuple(stats.std))
 
 
+# Loads in flight in any controller, counted by the load threads themselves. The cyclic
+# garbage collector is off while it is above zero: twice the suite died with a segfault in
+# the GUI thread's collection while two load threads ran numpy code (np.load, channel
+# moments) with the GIL released. Reference counting still frees nearly everything; the
+# cycles are collected once the loads are done. Only the main thread switches it.
+_loads_running = 0
+_loads_lock = threading.Lock()
+
+
+def _count_load(delta: int) -> None:
+    global _loads_running
+    with _loads_lock:
+        _loads_running += delta
+
+
+def sync_collector() -> None:
+    """Main thread: the collector on again once no load runs (off while one does)."""
+    with _loads_lock:
+        running = _loads_running
+    if running == 0 and not gc.isenabled():
+        gc.enable()
+
+
 def _load_task(request_id: int, source: DataSource) -> tuple[str, int, Any, Any]:
     """Runs in a worker thread; returns ("done", id, dataset, summary) or ("error", id, text)."""
+    try:
+        return _load(request_id, source)
+    finally:
+        _count_load(-1)
+
+
+def _load(request_id: int, source: DataSource) -> tuple[str, int, Any, Any]:
     try:
         dataset = load_dataset(source)
         summary = channel_summary(dataset.x_train)
@@ -123,6 +155,8 @@ class DataController(QObject):
         self.loadStarted.emit(source)
         if not was_busy:
             self.busyChanged.emit(True)
+        gc.disable()  # see _loads_running
+        _count_load(+1)
         future = self._executor.submit(_load_task, self._latest, source)
         # The callback runs in the worker: it only hands the result to a Python queue.
         future.add_done_callback(self._results_put)
@@ -162,6 +196,7 @@ class DataController(QObject):
                 self._on_error(request_id, first)
         if all(f.done() for f in self._futures) and self._results.empty():
             self._poll.stop()
+        sync_collector()
 
     @classmethod
     def wait_all(cls, msecs: int = SHUTDOWN_WAIT_MS) -> None:
@@ -171,6 +206,7 @@ class DataController(QObject):
                 controller.wait_idle(msecs)
             except RuntimeError:  # its C++ side is already gone, and its pool with it
                 pass
+        sync_collector()
 
     # ---- results (main thread) --------------------------------------------------------
     def _on_done(self, request_id: int, dataset: ArrayDataset, summary: ChannelSummary) -> None:
