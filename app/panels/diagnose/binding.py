@@ -97,11 +97,7 @@ class DiagnoseBinding(QObject):
     def _connect(self) -> None:
         c, r = self.controller, self.recorder
         c.warmedUp.connect(lambda _cuda: self.ensure_views())
-        if gui_warm_up.imports_done():
-            self.start_building_views()
-        else:  # emitted on the import thread; start_building_views is idempotent
-            gui_warm_up.notifier().done.connect(self.start_building_views,
-                                                Qt.ConnectionType.QueuedConnection)
+        gui_warm_up.when_imported(self.start_building_views)
         c.started.connect(self._on_started)
         c.finished.connect(self._on_finished)
         r.gradients.connect(self._on_gradients)

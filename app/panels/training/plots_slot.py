@@ -40,10 +40,7 @@ class PlotsSlot(QObject):
 
     def build_when_imported(self) -> None:
         """Start building once the warm-up has imported pyqtgraph (at once if it has)."""
-        if gui_warm_up.imports_done():
-            self.start_build()
-        else:  # emitted on the import thread; start_build is idempotent
-            gui_warm_up.notifier().done.connect(self.start_build, Qt.ConnectionType.QueuedConnection)
+        gui_warm_up.when_imported(self.start_build)
 
     def start_build(self) -> StagedBuild:
         if self._build is None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import importlib
 import threading
 import traceback
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 
 class _WarmUpNotifier(QObject):
@@ -40,6 +41,16 @@ def import_in_background(modules: tuple[str, ...]) -> bool:
                                         name="netcanvas-warm-up")
         _warm_thread.start()
         return True
+
+
+def when_imported(slot: Callable[[], object]) -> None:
+    """Call `slot` on the main thread once the modules are imported: now if they are,
+    else queued from the import thread. The slot must be idempotent (warm_up may be
+    asked twice before the import ends)."""
+    if _warm_done:
+        slot()
+    else:
+        notifier().done.connect(slot, Qt.ConnectionType.QueuedConnection)
 
 
 def notifier() -> _WarmUpNotifier:
